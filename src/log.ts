@@ -13,6 +13,10 @@ export const REDACT_PATHS = [
   '*.adminPins',
   'eventSocket.password',
   '*.eventSocket.password',
+  'token',
+  '*.token',
+  'http.token',
+  '*.http.token',
   'digits',
   '*.digits',
 ];

@@ -1,0 +1,121 @@
+// The command table: one entry per subcommand with its options and help text.
+import type { ParseArgsConfig } from 'node:util';
+import { checkConfig } from './check-config.js';
+import type { CommandContext } from './context.js';
+import { demo, simulate } from './demo.js';
+import { hashPinCommand } from './hash-pin.js';
+import { start } from './start.js';
+import { status } from './status.js';
+
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly description: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  /** Lines describing each option, for --help. */
+  readonly optionHelp: readonly string[];
+  readonly positionals: { readonly min: number; readonly max: number };
+  run(ctx: CommandContext): Promise<number>;
+}
+
+const CONFIG_OPTION_HELP =
+  '  --config FILE   configuration file (default: $DYNCONF_CONFIG; DYNCONF_ variables override its fields)';
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'start',
+    summary: 'run the controller against FreeSWITCH',
+    usage: 'dynconf start [--config FILE]',
+    description:
+      "Validates the configuration, then connects to FreeSWITCH's event socket and serves administrators.\nA bad configuration stops the start and names each bad field.",
+    options: { config: { type: 'string' } },
+    optionHelp: [CONFIG_OPTION_HELP],
+    positionals: { min: 0, max: 0 },
+    run: start,
+  },
+  {
+    name: 'demo',
+    summary: 'play both flows against the embedded FreeSWITCH simulator',
+    usage: 'dynconf demo',
+    description: 'Runs dynconf against its own FreeSWITCH simulator and plays the dial-900 and *0 flows.',
+    options: {},
+    optionHelp: [],
+    positionals: { min: 0, max: 0 },
+    run: demo,
+  },
+  {
+    name: 'simulate',
+    summary: 'run the FreeSWITCH simulator alone',
+    usage: 'dynconf simulate [--port N] [--host HOST]',
+    description:
+      'Starts the event-socket server that behaves like FreeSWITCH 1.10, for trying dynconf without FreeSWITCH.',
+    options: { port: { type: 'string' }, host: { type: 'string' } },
+    optionHelp: [
+      '  --port N        port to listen on (default 8021)',
+      '  --host HOST     address to listen on (default 127.0.0.1)',
+    ],
+    positionals: { min: 0, max: 0 },
+    run: simulate,
+  },
+  {
+    name: 'check-config',
+    summary: 'validate a configuration file',
+    usage: 'dynconf check-config FILE [--print] [--ignore-env]',
+    description:
+      'Validates FILE with the DYNCONF_ variables of this environment laid over it, exactly as start would,\nand names every bad field. Exit status 0 when valid, 1 when not.',
+    options: { print: { type: 'boolean' }, 'ignore-env': { type: 'boolean' } },
+    optionHelp: [
+      '  --print         also print the effective configuration (secrets redacted)',
+      '  --ignore-env    check the file alone, without DYNCONF_ variables',
+    ],
+    positionals: { min: 1, max: 1 },
+    run: checkConfig,
+  },
+  {
+    name: 'hash-pin',
+    summary: 'hash an administrator PIN for adminPins',
+    usage: 'dynconf hash-pin < pin.txt',
+    description:
+      'Reads a PIN (4 to 16 digits) from standard input - typed without echo on a terminal - and prints its\nscrypt hash, to put in adminPins instead of the plain PIN. The PIN is never taken from the command line.',
+    options: {},
+    optionHelp: [],
+    positionals: { min: 0, max: 0 },
+    run: hashPinCommand,
+  },
+  {
+    name: 'status',
+    summary: "show a running controller's state",
+    usage: 'dynconf status [--config FILE]',
+    description: "Asks the running controller's HTTP API (http.host, http.port) for its state.",
+    options: { config: { type: 'string' } },
+    optionHelp: [CONFIG_OPTION_HELP],
+    positionals: { min: 0, max: 0 },
+    run: status,
+  },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}
+
+export function commandHelp(command: CommandSpec): string {
+  const options = [...command.optionHelp, '  -h, --help      show this help'];
+  return `Usage: ${command.usage}\n\n${command.description}\n\nOptions:\n${options.join('\n')}\n`;
+}
+
+export function globalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: dynconf <command> [options]',
+    '',
+    'Dynamic conference for FreeSWITCH: dial the access number or press *0, enter the PIN, build a room.',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    "Run 'dynconf <command> --help' for a command's options. 'dynconf --version' prints the version.",
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,266 @@
+// The whole configuration, validated once at start. Every field has a default except the two secrets
+// (eventSocket.password, adminPins). Field names are camelCase: the environment mapping in env.ts relies on it.
+import { z } from 'zod';
+import { PROMPT_IDS, type PromptId, promptConfigKey, soundProblem } from '../prompts.js';
+import { isValidRoomPrefix } from '../rooms.js';
+import { bool, int, list, millis, section } from './coerce.js';
+import { pinEntryProblem } from './pin.js';
+import {
+  CALLER_ID_NAME_RULES,
+  CALLER_ID_NUMBER_RULES,
+  DIAL_STRING_RULES,
+  parseTemplate,
+  type TemplateRules,
+} from './template.js';
+
+/** FreeSWITCH's factory event-socket password. */
+export const FREESWITCH_DEFAULT_PASSWORD = 'ClueCon';
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase();
+  return h === 'localhost' || h === '::1' || h === '[::1]' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+const text = (what: string) =>
+  z.string({ error: (iss) => (iss.input === undefined ? 'is required' : `must be ${what}`) });
+
+const hostname = text('a host name or IP address')
+  .min(1, { error: 'must not be empty' })
+  .max(253, { error: 'must be at most 253 characters' })
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, { error: 'must be a host name or IP address' });
+
+const pinEntry = z
+  .string({
+    error: (iss) =>
+      typeof iss.input === 'number'
+        ? 'must be a quoted string such as "1234" (an unquoted number loses leading zeros)'
+        : 'must be a string',
+  })
+  .superRefine((value, ctx) => {
+    const problem = pinEntryProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+function template(rules: TemplateRules, what: string) {
+  return text(what).superRefine((value, ctx) => {
+    const parsed = parseTemplate(value, rules);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  });
+}
+
+function compiles(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+const routeSchema = section({
+  /** Shown in logs; defaults to `route-<position>` (1-based). */
+  name: text('a name')
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1 to 64 letters, digits, _ . -' })
+    .optional(),
+  /** Regular expression on the dialed digits; it must match the whole number. */
+  pattern: text('a regular expression')
+    .min(1, { error: 'must not be empty' })
+    .max(500, { error: 'must be at most 500 characters' })
+    .superRefine((value, ctx) => {
+      const problem = compiles(value);
+      if (problem !== undefined)
+        ctx.addIssue({ code: 'custom', message: `is not a valid regular expression: ${problem}` });
+    }),
+  /** Required unless allow is false. */
+  dialString: template(DIAL_STRING_RULES, 'a dial string template')
+    .superRefine((value, ctx) => {
+      if (!/^[a-z][a-z0-9_]*\//.test(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must start with an endpoint such as user/, sofia/ or loopback/',
+        });
+      }
+    })
+    .optional(),
+  gateway: text('a gateway name')
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1 to 64 letters, digits, _ . -' })
+    .optional(),
+  callerIdNumber: template(CALLER_ID_NUMBER_RULES, 'a caller ID number template').optional(),
+  callerIdName: template(CALLER_ID_NAME_RULES, 'a caller ID name template').optional(),
+  ringTimeoutMs: millis(1000, 600_000).default(30_000),
+  /** False for trunks that report "answered" at once (FXO, GSM): no automatic return then. */
+  answerSupervision: bool().default(true),
+  /** False: numbers matching this rule are refused (toll-fraud guard); rules are tried in order. */
+  allow: bool().default(true),
+}).superRefine((route, ctx) => {
+  if (route.allow && route.dialString === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dialString'],
+      message: 'is required for a rule that allows calls (allow: true)',
+    });
+  }
+  for (const field of ['dialString', 'callerIdNumber', 'callerIdName'] as const) {
+    const value = route[field];
+    if (value?.includes('{gateway}') && route.gateway === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gateway'],
+        message: `is required because ${field} uses {gateway}`,
+      });
+    }
+  }
+});
+
+export type RouteRule = z.output<typeof routeSchema>;
+
+const promptShape: Record<string, z.ZodType> = {};
+for (const id of PROMPT_IDS) {
+  promptShape[promptConfigKey(id)] = text('a sound file path or FreeSWITCH sound URL')
+    .superRefine((value, ctx) => {
+      const problem = soundProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional();
+}
+const promptsSchema = section(promptShape).transform((byKey) => {
+  const byId: Partial<Record<PromptId, string>> = {};
+  for (const id of PROMPT_IDS) {
+    const value = (byKey as Record<string, string | undefined>)[promptConfigKey(id)];
+    if (value !== undefined) byId[id] = value;
+  }
+  return byId;
+});
+
+const reconnectSchema = section({
+  initialDelayMs: millis(10, 60_000).default(500),
+  maxDelayMs: millis(100, 600_000).default(30_000),
+  factor: z
+    .preprocess(
+      (v) => (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v),
+      z
+        .number({ error: 'must be a number between 1 and 10' })
+        .min(1, { error: 'must be a number between 1 and 10' })
+        .max(10, { error: 'must be a number between 1 and 10' }),
+    )
+    .default(2),
+}).superRefine((value, ctx) => {
+  if (value.maxDelayMs < value.initialDelayMs) {
+    ctx.addIssue({ code: 'custom', path: ['maxDelayMs'], message: 'must not be less than initialDelayMs' });
+  }
+});
+
+const eventSocketSchema = section({
+  host: hostname.default('127.0.0.1'),
+  port: int(1, 65535).default(8021),
+  password: text('a string').min(1, { error: 'must not be empty' }),
+  /** Allow FreeSWITCH's default password `ClueCon` on a host other than this machine. */
+  allowDefaultPassword: bool().default(false),
+  /** How long to wait for a reply to one command before treating it as failed. */
+  commandTimeoutMs: millis(100, 120_000).default(10_000),
+  reconnect: reconnectSchema.prefault({}),
+}).superRefine((value, ctx) => {
+  if (
+    value.password === FREESWITCH_DEFAULT_PASSWORD &&
+    !isLoopbackHost(value.host) &&
+    !value.allowDefaultPassword
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['password'],
+      message: `is FreeSWITCH's default password on a host that is not this machine (${value.host}); change it in event_socket.conf.xml and here, or set eventSocket.allowDefaultPassword: true`,
+    });
+  }
+});
+
+const lockoutSchema = section({
+  /** Failed PIN entries from one caller ID within windowMs that lock it out. */
+  maxFailures: int(1, 1000).default(5),
+  windowMs: millis(1000, 86_400_000).default(600_000),
+  durationMs: millis(1000, 86_400_000).default(900_000),
+  /** Failed PIN entries per minute from all callers together before every caller is locked out. */
+  globalRatePerMinute: int(1, 100_000).default(30),
+});
+
+const conferenceSchema = section({
+  /** The conference profile in conference.conf.xml (its caller controls must be `none`). */
+  profile: text('a profile name')
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'must be 1 to 64 letters, digits, _ -' })
+    .default('dynconf'),
+  roomPrefix: text('a room prefix')
+    .refine(isValidRoomPrefix, {
+      error:
+        'must start with a lower-case letter and hold only a-z, 0-9 and single inner dashes (at most 24)',
+    })
+    .default('dynconf'),
+  endConferenceWhenAdminLeaves: bool().default(false),
+});
+
+const httpSchema = section({
+  host: hostname.default('127.0.0.1'),
+  port: int(0, 65535).default(8088),
+  /** Bearer token for the operator API; without one only the unauthenticated health endpoints answer. */
+  token: text('a string').min(16, { error: 'must be at least 16 characters' }).optional(),
+});
+
+const logSchema = section({
+  level: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+});
+
+export const configSchema = z
+  .strictObject(
+    {
+      eventSocket: eventSocketSchema.prefault({}),
+      accessNumber: text('a string of digits')
+        .regex(/^[0-9*#]{1,16}$/, { error: 'must be 1 to 16 digits (or * #)' })
+        .default('900'),
+      adminPins: list(pinEntry).refine((pins) => pins.length > 0, { error: 'must hold at least one PIN' }),
+      maxPinAttempts: int(1, 10).default(3),
+      /** Wait for the first PIN digit. */
+      pinTimeoutMs: millis(1000, 120_000).default(10_000),
+      /** Wait between two digits (PIN and number entry); ends the entry like `#`. */
+      digitTimeoutMs: millis(500, 30_000).default(3_000),
+      /** Wait for the first digit after dial tone; no digit at all returns the administrator to the room. */
+      dialTimeoutMs: millis(1000, 120_000).default(10_000),
+      /** Wait for the second key of `**`, `*#`, `*0` after `*`. */
+      keySequenceTimeoutMs: millis(100, 10_000).default(1_500),
+      lockout: lockoutSchema.prefault({}),
+      conference: conferenceSchema.prefault({}),
+      /** Return to the room automatically when the invitee's voicemail answers. */
+      returnOnVoicemail: bool().default(false),
+      routes: list(routeSchema).default([]),
+      /** Invitee calls one administrator session may place in all (toll-fraud guard). */
+      maxOutboundLegsPerAdmin: int(1, 1000).default(20),
+      prompts: promptsSchema.prefault({}),
+      http: httpSchema.prefault({}),
+      log: logSchema.prefault({}),
+    },
+    { error: 'must be a mapping' },
+  )
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.routes.forEach((route, index) => {
+      if (route.name === undefined) return;
+      const first = seen.get(route.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routes', index, 'name'],
+          message: `repeats the name of routes[${first}]`,
+        });
+      } else {
+        seen.set(route.name, index);
+      }
+    });
+  });
+
+export type Config = z.output<typeof configSchema>;
+/** What a configuration file may hold before defaults and coercion. */
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Names of the top-level fields (used by env.ts to tell configuration variables from others). */
+export const TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set(Object.keys(configSchema.shape));

@@ -1,0 +1,491 @@
+// The event-socket connection dynconf runs on: inbound mode, authenticated, subscribed to the events
+// dynconf uses, decoding each one with decode.ts and handing typed events to listeners. Commands are
+// the opaque objects of commands.ts; every command has a mandatory timeout and returns an error value
+// instead of throwing.
+//
+// Replays. esl-lite sends one command at a time; after a reconnect it sends again every command that
+// was queued or still waiting for its reply when the socket dropped, and a command whose caller
+// already got a timeout may still reach FreeSWITCH later. So a command with effects may run late or
+// twice, and callers check before they act:
+// - originate always carries a fresh `origination_uuid` of ours. After a timeout or a reconnect, ask
+//   `exists(uuid)` before originating again: `true` means the first attempt lives (use it or kill
+//   it); a leg that appears later still carries our uuid and `dynconf_*` variables in its events, so
+//   it is recognised and killed instead of being left behind.
+// - uuid_kill twice is harmless (`-ERR No such channel!`). Transfers and bridges are only worth
+//   sending while `state === 'connected'`; after a reconnect, rebuild what is true from
+//   `showChannelsJson()`, `conferenceJsonList()` and `getVariable()` before acting on old results.
+import { randomUUID } from 'node:crypto';
+import { FreeSwitchFailedCommandError, FreeSwitchResponse, FreeSwitchTimeoutError } from 'esl-lite';
+import { type Clock, realClock } from '../clock.js';
+import type { Logger } from '../log.js';
+import {
+  type ApiCommand,
+  type AppCommand,
+  apiFrame,
+  bgapiFrame,
+  checkCustomSubclass,
+  type EslFrame,
+  sendmsgFrame,
+} from './commands.js';
+import { createDecodeCounters, decodeEvent, decodePlainEvent } from './decode.js';
+import type { DecodeCounters, DynconfEvent, EventOf } from './events.js';
+import type { CommandError } from './result.js';
+import { type Backoff, EslTransport, type FrameHeaders } from './transport.js';
+
+/** `connecting` until the first authentication; `reconnecting` after a drop; `closed` after close(). */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+export interface StateChange {
+  readonly state: ConnectionState;
+  readonly previous: ConnectionState;
+  /** Successful reconnections so far (0 for the first connection). */
+  readonly reconnects: number;
+}
+
+/** Events dynconf subscribes to (one `event json <NAME>` each, replayed by esl-lite after reconnects). */
+export const SUBSCRIBED_EVENTS = [
+  'CHANNEL_CREATE',
+  'CHANNEL_OUTGOING',
+  'CHANNEL_ANSWER',
+  'CHANNEL_PROGRESS',
+  'CHANNEL_PROGRESS_MEDIA',
+  'CHANNEL_PARK',
+  'CHANNEL_UNPARK',
+  'CHANNEL_BRIDGE',
+  'CHANNEL_UNBRIDGE',
+  'CHANNEL_EXECUTE',
+  'CHANNEL_EXECUTE_COMPLETE',
+  'CHANNEL_HANGUP',
+  'CHANNEL_HANGUP_COMPLETE',
+  'CHANNEL_DESTROY',
+  'CHANNEL_UUID',
+  'DTMF',
+  'BACKGROUND_JOB',
+] as const;
+
+const ESL_LITE_OWN_SUBSCRIPTIONS: ReadonlySet<string> = new Set([
+  'CHANNEL_EXECUTE_COMPLETE',
+  'BACKGROUND_JOB',
+]);
+
+/** CUSTOM subclasses always subscribed to (`event json CUSTOM <subclass> `). */
+export const DEFAULT_CUSTOM_SUBCLASSES = ['conference::maintenance'] as const;
+
+export interface EslConnectionOptions {
+  host: string;
+  port: number;
+  /** Event socket password (never logged). */
+  password: string;
+  logger: Logger;
+  /** Extra CUSTOM subclasses, e.g. `dynconf::star0` (fired by the `*0` bind_meta_app). */
+  customSubclasses?: readonly string[];
+  /** Reconnect delays (default 250 ms doubling to 5 s). */
+  backoff?: Backoff;
+  /** Give up one connection attempt after this long (default 5000 ms), then retry. */
+  connectTimeoutMs?: number;
+  /** Time source for reconnect delays (default: the wall clock). */
+  clock?: Clock;
+}
+
+export interface CommandOptions {
+  /** Mandatory: how long to wait for FreeSWITCH's answer, ms. */
+  timeoutMs: number;
+}
+
+export type ApiResult =
+  | { readonly ok: true; readonly body: string }
+  /** `body` is FreeSWITCH's answer when it gave one (`-ERR No such channel!\n`). */
+  | { readonly ok: false; readonly error: CommandError; readonly body?: string };
+
+export type BgapiResult =
+  | {
+      readonly ok: true;
+      readonly jobUuid: string;
+      /** The whole BACKGROUND_JOB `_body`, e.g. `+OK <uuid>\n` or a JSON list. */
+      readonly body: string;
+      /** The body without `+OK ` and its trailing newline. */
+      readonly reply: string;
+    }
+  | { readonly ok: false; readonly jobUuid: string; readonly error: CommandError; readonly body?: string };
+
+export type ExecuteResult =
+  | { readonly ok: true; readonly eventUuid: string }
+  | { readonly ok: false; readonly eventUuid: string; readonly error: CommandError };
+
+export interface ConnectionCounters {
+  readonly commandsSent: number;
+  readonly commandsFailed: number;
+  readonly commandsTimedOut: number;
+  readonly reconnects: number;
+  readonly connectFailures: number;
+  readonly authFailures: number;
+  readonly events: Readonly<DecodeCounters>;
+  /** Frames that are neither replies nor events (log data, rude rejection, …). */
+  readonly otherFrames: number;
+}
+
+/** esl-lite's protocol engine on our transport: exposes its protected connect() and send(). */
+class EslClient extends FreeSwitchResponse {
+  constructor(transport: EslTransport, password: string, logger: Logger) {
+    // FreeSwitchResponse takes its transport (EslLite, not exported) as the documented extension
+    // point for subclasses; EslTransport implements the same write/connect/end contract.
+    super(transport as never, password, logger);
+  }
+  run(): Promise<void> {
+    return this.connect();
+  }
+  sendFrame(frame: EslFrame, timeoutMs: number) {
+    return this.send(frame.command, { ...frame.headers }, undefined, timeoutMs);
+  }
+}
+
+type Listener<T> = (value: T) => void;
+type JobWaiter = (event: EventOf<'background-job'>) => void;
+
+const DEFAULT_BACKOFF: Required<Backoff> = { initialMs: 250, maxMs: 5000 };
+
+export class EslConnection {
+  #state: ConnectionState = 'connecting';
+  #started = false;
+  #subscribed = false;
+  #everConnected = false;
+  #reconnects = 0;
+  #commandsSent = 0;
+  #commandsFailed = 0;
+  #commandsTimedOut = 0;
+  #connectFailures = 0;
+  #authFailures = 0;
+  #otherFrames = 0;
+  #run: Promise<void> | undefined;
+  readonly #decodeCounters = createDecodeCounters();
+  readonly #eventListeners = new Set<Listener<DynconfEvent>>();
+  readonly #stateListeners = new Set<Listener<StateChange>>();
+  readonly #jobs = new Map<string, JobWaiter>();
+  readonly #customSubclasses: readonly string[];
+  readonly #logger: Logger;
+  readonly #transport: EslTransport;
+  readonly #client: EslClient;
+
+  constructor(options: EslConnectionOptions) {
+    this.#logger = options.logger.child({ module: 'esl', host: options.host, port: options.port });
+    const subclasses = [...DEFAULT_CUSTOM_SUBCLASSES, ...(options.customSubclasses ?? [])];
+    for (const subclass of subclasses) {
+      const bad = checkCustomSubclass(subclass);
+      if (bad) throw new RangeError(`customSubclasses: "${subclass}" ${bad.reason}`);
+    }
+    this.#customSubclasses = [...new Set(subclasses)];
+    this.#transport = new EslTransport({
+      host: options.host,
+      port: options.port,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+      clock: options.clock ?? realClock,
+      backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+      logger: this.#logger,
+      hooks: {
+        socketOpened: () => this.#logger.debug('event socket connected, authenticating'),
+        authReplied: (accepted, text) => this.#onAuthReply(accepted, text),
+        socketClosed: () => this.#onSocketClosed(),
+        connectFailed: (error, attempt, retryInMs) => this.#onConnectFailed(error, attempt, retryInMs),
+        eventBody: (body, json) => this.#onEventBody(body, json),
+        otherFrame: (contentType) => this.#onOtherFrame(contentType),
+      },
+    });
+    // esl-lite's own logs: at most `info` (its debug logs would include the `auth` command).
+    const liteLogger = this.#logger.child(
+      { module: 'esl-lite' },
+      { level: higherLevel(this.#logger.level, 'info') },
+    );
+    this.#client = new EslClient(this.#transport, options.password, liteLogger);
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** Successful reconnections after a drop. */
+  get reconnects(): number {
+    return this.#reconnects;
+  }
+
+  /** Starts connecting (and keeps retrying until close()). Calling it again does nothing. */
+  start(): void {
+    if (this.#started || this.#state === 'closed') return;
+    this.#started = true;
+    this.#logger.info('connecting to the FreeSWITCH event socket');
+    this.#run = this.#client.run().catch((err: unknown) => {
+      this.#logger.error({ err }, 'event socket loop failed');
+    });
+  }
+
+  /** Closes the socket, stops reconnecting, and fails every pending command with `closed`. */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    this.#setState('closed');
+    for (const [jobUuid, waiter] of this.#jobs) {
+      this.#jobs.delete(jobUuid);
+      waiter(closedJob(jobUuid));
+    }
+    this.#client.end();
+    await this.#run;
+  }
+
+  /** Typed events, in the order FreeSWITCH sent them. Returns the unsubscribe function. */
+  onEvent(listener: Listener<DynconfEvent>): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
+  }
+
+  /** Every state change. Returns the unsubscribe function. */
+  onStateChange(listener: Listener<StateChange>): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  counters(): ConnectionCounters {
+    return {
+      commandsSent: this.#commandsSent,
+      commandsFailed: this.#commandsFailed,
+      commandsTimedOut: this.#commandsTimedOut,
+      reconnects: this.#reconnects,
+      connectFailures: this.#connectFailures,
+      authFailures: this.#authFailures,
+      events: { ...this.#decodeCounters },
+      otherFrames: this.#otherFrames,
+    };
+  }
+
+  /**
+   * `api <command>`: waits for the `api/response`. A body starting with `-` (`-ERR …`, `-USAGE …`)
+   * is `{ ok: false, error: { kind: 'rejected' } }`. esl-lite sends one command at a time, so a slow
+   * api command delays the ones after it: use bgapi for anything that can take long (originate).
+   */
+  async api(command: ApiCommand, options: CommandOptions): Promise<ApiResult> {
+    const frame = apiFrame(command);
+    if (!frame.ok) return this.#refused(frame.error);
+    const sent = await this.#send(frame.command, options.timeoutMs);
+    if (!sent.ok) return sent;
+    const raw = this.#transport.apiBody(sent.headers);
+    const body = raw === undefined ? '' : raw.toString('utf8');
+    if (body.startsWith('-')) {
+      this.#commandsFailed++;
+      return { ok: false, error: rejected(body), body };
+    }
+    return { ok: true, body };
+  }
+
+  /**
+   * `bgapi <command>` with a job uuid (ours, or `options.jobUuid`), then waits for the BACKGROUND_JOB
+   * with that `Job-UUID`. `timeoutMs` covers both. `-ERR NO_ANSWER` and the like come back as
+   * `{ ok: false, error: { kind: 'rejected', reply: 'NO_ANSWER' } }`.
+   */
+  async bgapi(command: ApiCommand, options: CommandOptions & { jobUuid?: string }): Promise<BgapiResult> {
+    const jobUuid = options.jobUuid ?? randomUUID();
+    const frame = bgapiFrame(command, jobUuid);
+    if (!frame.ok) return { ...this.#refused(frame.error), jobUuid };
+    if (this.#jobs.has(jobUuid)) {
+      return { ok: false, jobUuid, error: { kind: 'failed', message: `job ${jobUuid} is already pending` } };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const job = new Promise<EventOf<'background-job'> | undefined>((resolve) => {
+      this.#jobs.set(jobUuid, resolve);
+      timer = setTimeout(() => resolve(undefined), options.timeoutMs);
+    });
+    const cleanup = () => {
+      clearTimeout(timer);
+      this.#jobs.delete(jobUuid);
+    };
+    const sent = await this.#send(frame.command, options.timeoutMs);
+    if (!sent.ok) {
+      cleanup();
+      return { ...sent, jobUuid };
+    }
+    const event = await job;
+    cleanup();
+    if (event === undefined) {
+      this.#commandsTimedOut++;
+      return { ok: false, jobUuid, error: timeout(options.timeoutMs, `BACKGROUND_JOB ${jobUuid}`) };
+    }
+    if (event.jobUuid === '') return { ok: false, jobUuid, error: closedError() };
+    if (!event.ok) {
+      this.#commandsFailed++;
+      return { ok: false, jobUuid, error: rejected(event.body), body: event.body };
+    }
+    return { ok: true, jobUuid, body: event.body, reply: event.reply };
+  }
+
+  /**
+   * `sendmsg <uuid>` running an app (or hanging up). Resolves when FreeSWITCH queued it (`+OK`);
+   * the app's own progress comes as channel-execute / channel-execute-complete events carrying
+   * `applicationUuid === eventUuid`. Never wait for long-running apps (park, conference) to complete.
+   */
+  async execute(
+    uuid: string,
+    app: AppCommand,
+    options: CommandOptions & { eventUuid?: string },
+  ): Promise<ExecuteResult> {
+    const eventUuid = options.eventUuid ?? randomUUID();
+    const frame = sendmsgFrame(uuid, app, eventUuid);
+    if (!frame.ok) return { ...this.#refused(frame.error), eventUuid };
+    const sent = await this.#send(frame.command, options.timeoutMs);
+    return sent.ok ? { ok: true, eventUuid } : { ok: false, eventUuid, error: sent.error };
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  #refused(error: CommandError): { ok: false; error: CommandError } {
+    this.#commandsFailed++;
+    return { ok: false, error };
+  }
+
+  async #send(
+    frame: EslFrame,
+    timeoutMs: number,
+  ): Promise<{ ok: true; headers: FrameHeaders } | { ok: false; error: CommandError }> {
+    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+      return this.#refused({
+        kind: 'invalid-input',
+        field: 'timeoutMs',
+        value: String(timeoutMs),
+        reason: 'must be > 0',
+      });
+    }
+    if (this.#state === 'closed') return this.#refused(closedError());
+    this.#commandsSent++;
+    const result = await this.#client.sendFrame(frame, timeoutMs);
+    if (!(result instanceof Error)) return { ok: true, headers: result.headers };
+    if (result instanceof FreeSwitchTimeoutError) {
+      this.#commandsTimedOut++;
+      return { ok: false, error: timeout(timeoutMs, frame.command.split(' ')[0] ?? '') };
+    }
+    this.#commandsFailed++;
+    if (result instanceof FreeSwitchFailedCommandError)
+      return { ok: false, error: rejected(result.response) };
+    if (this.#isClosed()) return { ok: false, error: closedError() };
+    return { ok: false, error: { kind: 'failed', message: `${result.name}: ${result.message}` } };
+  }
+
+  #isClosed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  #setState(state: ConnectionState): void {
+    const previous = this.#state;
+    if (previous === state || previous === 'closed') return;
+    this.#state = state;
+    const change: StateChange = { state, previous, reconnects: this.#reconnects };
+    for (const listener of this.#stateListeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        this.#logger.error({ err }, 'state listener failed');
+      }
+    }
+  }
+
+  #onAuthReply(accepted: boolean, text: string): void {
+    if (!accepted) {
+      this.#authFailures++;
+      this.#logger.error(
+        { reply: text },
+        'event socket authentication failed (check the password); retrying',
+      );
+      return;
+    }
+    if (this.#everConnected) this.#reconnects++;
+    this.#everConnected = true;
+    this.#logger.info({ reconnects: this.#reconnects }, 'event socket connected and authenticated');
+    this.#setState('connected');
+    if (!this.#subscribed) {
+      // Subscribing through esl-lite's emitters registers each name once; esl-lite sends
+      // `event json <NAME>` now and replays the whole set after every reconnect.
+      this.#subscribed = true;
+      // esl-lite itself subscribes to CUSTOM, CHANNEL_EXECUTE_COMPLETE and BACKGROUND_JOB at every
+      // authentication: asking again would only send them twice.
+      const noop = () => {};
+      for (const name of SUBSCRIBED_EVENTS)
+        if (!ESL_LITE_OWN_SUBSCRIPTIONS.has(name)) this.#client.on(name, noop);
+      for (const subclass of this.#customSubclasses) this.#client.custom.on(subclass, noop);
+    }
+  }
+
+  #onSocketClosed(): void {
+    if (this.#state === 'closed') return;
+    if (this.#state === 'connected') {
+      this.#logger.warn('event socket connection lost; reconnecting');
+      this.#setState('reconnecting');
+    }
+  }
+
+  #onConnectFailed(error: Error, attempt: number, retryInMs: number): void {
+    this.#connectFailures++;
+    const code = (error as NodeJS.ErrnoException).code;
+    const fields = { code, attempt, retryInMs, err: code === undefined ? error : undefined };
+    // Loud on the first failure and every 10th, quiet in between: an absent FreeSWITCH is visible
+    // without flooding the log.
+    if (attempt === 1 || attempt % 10 === 0)
+      this.#logger.warn(fields, 'FreeSWITCH event socket unreachable; retrying');
+    else this.#logger.debug(fields, 'FreeSWITCH event socket unreachable; retrying');
+  }
+
+  #onEventBody(body: Buffer, json: boolean): void {
+    let event: DynconfEvent | undefined;
+    if (json) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        this.#decodeCounters.malformed++;
+        return;
+      }
+      event = decodeEvent(parsed, this.#decodeCounters);
+    } else {
+      event = decodePlainEvent(body.toString('utf8'), this.#decodeCounters);
+    }
+    if (event === undefined) return;
+    if (event.type === 'background-job') {
+      const waiter = this.#jobs.get(event.jobUuid);
+      if (waiter) {
+        this.#jobs.delete(event.jobUuid);
+        waiter(event);
+      }
+    }
+    for (const listener of this.#eventListeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.#logger.error({ err, type: event.type }, 'event listener failed');
+      }
+    }
+  }
+
+  #onOtherFrame(contentType: string | undefined): void {
+    this.#otherFrames++;
+    if (contentType === 'text/disconnect-notice') this.#logger.info('FreeSWITCH sent a disconnect notice');
+    else if (contentType === 'text/rude-rejection') {
+      this.#logger.error('FreeSWITCH rejected the connection (event socket ACL)');
+    } else this.#logger.debug({ contentType }, 'frame ignored');
+  }
+}
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+function higherLevel(a: string, b: string): string {
+  return LEVELS.indexOf(a) >= LEVELS.indexOf(b) ? a : b;
+}
+
+function rejected(text: string): CommandError {
+  const reply = text.endsWith('\n') ? text.slice(0, -1) : text;
+  return { kind: 'rejected', message: `FreeSWITCH replied ${reply}`, reply };
+}
+
+function timeout(timeoutMs: number, what: string): CommandError {
+  return { kind: 'timeout', message: `no answer to ${what} within ${timeoutMs} ms`, timeoutMs };
+}
+
+function closedError(): CommandError {
+  return { kind: 'closed', message: 'the event socket connection is closed' };
+}
+
+/** The marker handed to pending bgapi waiters on close(): an empty job uuid. */
+function closedJob(_jobUuid: string): EventOf<'background-job'> {
+  return { type: 'background-job', jobUuid: '', command: '', arg: '', ok: false, body: '', reply: '' };
+}

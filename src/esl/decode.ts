@@ -1,0 +1,224 @@
+// The ONE module that decodes FreeSWITCH events into DynconfEvents. Pure: a header object in, a typed
+// event (or undefined) out, plus counters. Never throws on bad input: unknown and malformed events
+// are counted and dropped. Kept cheap (no regexes, no copies): it sees every event FreeSWITCH sends.
+import { isEventName } from 'esl-lite';
+import { channelInfo, type EventHeaders, headerValue } from './channel-info.js';
+import type {
+  ChannelInfo,
+  ConferenceMember,
+  DecodeCounters,
+  DynconfEvent,
+  PlainChannelEventType,
+} from './events.js';
+import { parsePlainEvent } from './plain.js';
+
+export type { EventHeaders } from './channel-info.js';
+
+export function createDecodeCounters(): DecodeCounters {
+  return { decoded: 0, ignored: 0, unknown: 0, malformed: 0 };
+}
+
+const PLAIN_CHANNEL_EVENTS: Readonly<Record<string, PlainChannelEventType>> = {
+  CHANNEL_CREATE: 'channel-create',
+  CHANNEL_OUTGOING: 'channel-outgoing',
+  CHANNEL_ANSWER: 'channel-answer',
+  CHANNEL_PARK: 'channel-park',
+  CHANNEL_UNPARK: 'channel-unpark',
+  CHANNEL_DESTROY: 'channel-destroy',
+};
+
+const CONFERENCE_SUBCLASS = 'conference::maintenance';
+
+/** Outcome of one decode, before counting. */
+type Outcome = DynconfEvent | 'ignored' | 'unknown' | 'malformed';
+
+/**
+ * Decodes one event. `headers` is a `text/event-json` body parsed with JSON.parse, or the result of
+ * parsePlainEvent(). Returns undefined for events dynconf does not use (counted as ignored), does not
+ * know (unknown) or cannot read (malformed); `counters`, when given, is updated.
+ */
+export function decodeEvent(headers: unknown, counters?: DecodeCounters): DynconfEvent | undefined {
+  const outcome =
+    typeof headers === 'object' && headers !== null && !Array.isArray(headers)
+      ? decodeHeaders(headers as EventHeaders)
+      : 'malformed';
+  if (typeof outcome === 'string') {
+    if (counters) counters[outcome]++;
+    return undefined;
+  }
+  if (counters) counters.decoded++;
+  return outcome;
+}
+
+/** Decodes a `text/event-plain` body (URL-encoded `Key: value` lines). */
+export function decodePlainEvent(text: string, counters?: DecodeCounters): DynconfEvent | undefined {
+  const headers = parsePlainEvent(text);
+  if (headers === undefined) {
+    if (counters) counters.malformed++;
+    return undefined;
+  }
+  return decodeEvent(headers, counters);
+}
+
+function decodeHeaders(h: EventHeaders): Outcome {
+  const name = headerValue(h, 'Event-Name');
+  if (name === undefined) return 'malformed';
+  const plain = PLAIN_CHANNEL_EVENTS[name];
+  if (plain !== undefined) {
+    const channel = requiredChannel(h);
+    return channel ? { type: plain, channel } : 'malformed';
+  }
+  switch (name) {
+    case 'CHANNEL_PROGRESS':
+    case 'CHANNEL_PROGRESS_MEDIA': {
+      const channel = requiredChannel(h);
+      return channel
+        ? { type: 'channel-progress', channel, media: name === 'CHANNEL_PROGRESS_MEDIA' }
+        : 'malformed';
+    }
+    case 'CHANNEL_BRIDGE':
+    case 'CHANNEL_UNBRIDGE':
+      return decodeBridge(h, name === 'CHANNEL_BRIDGE' ? 'channel-bridge' : 'channel-unbridge');
+    case 'CHANNEL_HANGUP':
+    case 'CHANNEL_HANGUP_COMPLETE': {
+      const channel = requiredChannel(h);
+      const cause = headerValue(h, 'Hangup-Cause');
+      if (!channel || cause === undefined) return 'malformed';
+      return {
+        type: name === 'CHANNEL_HANGUP' ? 'channel-hangup' : 'channel-hangup-complete',
+        channel,
+        cause,
+      };
+    }
+    case 'CHANNEL_EXECUTE':
+    case 'CHANNEL_EXECUTE_COMPLETE':
+      return decodeExecute(h, name === 'CHANNEL_EXECUTE' ? 'channel-execute' : 'channel-execute-complete');
+    case 'CHANNEL_UUID': {
+      const channel = requiredChannel(h);
+      const oldUuid = headerValue(h, 'Old-Unique-ID');
+      return channel && oldUuid !== undefined ? { type: 'channel-uuid', channel, oldUuid } : 'malformed';
+    }
+    case 'DTMF':
+      return decodeDtmf(h);
+    case 'BACKGROUND_JOB':
+      return decodeBackgroundJob(h);
+    case 'CUSTOM':
+      return decodeCustom(h);
+    default:
+      return isEventName(name) ? 'ignored' : 'unknown';
+  }
+}
+
+function requiredChannel(h: EventHeaders): ChannelInfo | undefined {
+  const uuid = headerValue(h, 'Unique-ID');
+  return uuid === undefined || uuid === '' ? undefined : channelInfo(uuid, h);
+}
+
+function decodeBridge(h: EventHeaders, type: 'channel-bridge' | 'channel-unbridge'): Outcome {
+  const channel = requiredChannel(h);
+  if (!channel) return 'malformed';
+  const aLegUuid = headerValue(h, 'Bridge-A-Unique-ID') ?? channel.uuid;
+  const bLegUuid = headerValue(h, 'Bridge-B-Unique-ID') ?? headerValue(h, 'Other-Leg-Unique-ID');
+  if (bLegUuid === undefined) return 'malformed';
+  return { type, channel, aLegUuid, bLegUuid };
+}
+
+function decodeExecute(h: EventHeaders, type: 'channel-execute' | 'channel-execute-complete'): Outcome {
+  const channel = requiredChannel(h);
+  const application = headerValue(h, 'Application');
+  if (!channel || application === undefined) return 'malformed';
+  return {
+    type,
+    channel,
+    application,
+    applicationData: headerValue(h, 'Application-Data') ?? '',
+    applicationResponse: headerValue(h, 'Application-Response'),
+    applicationUuid: headerValue(h, 'Application-UUID'),
+  };
+}
+
+function decodeDtmf(h: EventHeaders): Outcome {
+  const channel = requiredChannel(h);
+  const digit = headerValue(h, 'DTMF-Digit');
+  if (!channel || digit === undefined || digit.length !== 1) return 'malformed';
+  return {
+    type: 'dtmf',
+    channel,
+    digit,
+    source: headerValue(h, 'DTMF-Source') ?? '',
+    durationSamples: toNumber(headerValue(h, 'DTMF-Duration')),
+  };
+}
+
+function decodeBackgroundJob(h: EventHeaders): Outcome {
+  const jobUuid = headerValue(h, 'Job-UUID');
+  if (jobUuid === undefined) return 'malformed';
+  const body = headerValue(h, '_body') ?? '';
+  const ok = !body.startsWith('-');
+  return {
+    type: 'background-job',
+    jobUuid,
+    command: headerValue(h, 'Job-Command') ?? '',
+    arg: headerValue(h, 'Job-Command-Arg') ?? '',
+    ok,
+    body,
+    reply: replyText(body),
+  };
+}
+
+/** `+OK <x>\n` -> `<x>`, `-ERR <x>\n` -> `<x>`, anything else: trimmed of its trailing newline. */
+function replyText(body: string): string {
+  let text = body.endsWith('\n') ? body.slice(0, -1) : body;
+  if (text.startsWith('+OK')) text = text.slice(3);
+  else if (text.startsWith('-ERR')) text = text.slice(4);
+  else return text;
+  return text.startsWith(' ') ? text.slice(1) : text;
+}
+
+function decodeCustom(h: EventHeaders): Outcome {
+  const subclass = headerValue(h, 'Event-Subclass');
+  if (subclass === undefined || subclass === '') return 'malformed';
+  const uuid = headerValue(h, 'Unique-ID');
+  const channel = uuid === undefined || uuid === '' ? undefined : channelInfo(uuid, h);
+  if (subclass !== CONFERENCE_SUBCLASS) {
+    return { type: 'custom', subclass, channel, header: (name: string) => headerValue(h, name) };
+  }
+  const action = headerValue(h, 'Action');
+  const room = headerValue(h, 'Conference-Name');
+  if (action === undefined || room === undefined) return 'malformed';
+  let member: ConferenceMember | undefined;
+  const memberId = headerValue(h, 'Member-ID');
+  if (memberId !== undefined) {
+    const id = toNumber(memberId);
+    if (id === undefined) return 'malformed';
+    member = {
+      id,
+      uuid,
+      type: headerValue(h, 'Member-Type') === 'moderator' ? 'moderator' : 'member',
+      hear: toFlag(headerValue(h, 'Hear')),
+      speak: toFlag(headerValue(h, 'Speak')),
+      talking: toFlag(headerValue(h, 'Talking')),
+      floor: toFlag(headerValue(h, 'Floor')),
+    };
+  }
+  return {
+    type: 'conference',
+    action,
+    room,
+    profile: headerValue(h, 'Conference-Profile-Name'),
+    conferenceUuid: headerValue(h, 'Conference-Unique-ID'),
+    size: toNumber(headerValue(h, 'Conference-Size')),
+    member,
+    channel,
+  };
+}
+
+function toNumber(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) ? n : undefined;
+}
+
+function toFlag(value: string | undefined): boolean | undefined {
+  return value === 'true' ? true : value === 'false' ? false : undefined;
+}

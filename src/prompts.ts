@@ -1,0 +1,102 @@
+// What the administrator hears, by prompt id. Every prompt has a tone (or silence) default, so dynconf works
+// on a FreeSWITCH without any sound files; operators replace any of them with their own recordings.
+// Pure data: src/esl/commands.ts quotes and escapes these strings when it builds a command.
+
+export const PROMPT_IDS = [
+  'enter-pin',
+  'wrong-pin',
+  'goodbye',
+  'locked-out',
+  'dial-tone',
+  'ringback',
+  'returning',
+  'joined',
+  'hold-music',
+  'no-answer',
+  'busy',
+  'rejected',
+  'unreachable',
+  'invalid-number',
+  'not-allowed',
+  'failed',
+  'invitee-hung-up',
+  'voicemail-detected',
+  'service-error',
+  'service-unavailable',
+] as const;
+
+export type PromptId = (typeof PROMPT_IDS)[number];
+
+// Tone families, so a caller learns them: rising = good, falling = leaving, 480+620 Hz = refused (reorder),
+// the three-step special information tone (SIT) = the number can't be reached.
+const RISING = 'tone_stream://%(120,40,600);%(120,40,800);%(200,0,1000)';
+const FALLING_SHORT = 'tone_stream://%(150,50,800);%(200,0,600)';
+const REORDER_TWICE = 'tone_stream://%(250,250,480,620);loops=2';
+const SIT = 'tone_stream://%(274,0,913.8);%(274,0,1370.6);%(380,0,1776.7)';
+
+/** Defaults: `tone_stream://` and `silence_stream://` need no files (mod_tone_stream, core). */
+export const DEFAULT_PROMPTS: Readonly<Record<PromptId, string>> = {
+  'enter-pin': 'tone_stream://%(200,100,600);%(300,0,900)',
+  'wrong-pin': 'tone_stream://%(300,100,480,620);%(300,0,480,620)',
+  goodbye: 'tone_stream://%(150,50,1000);%(150,50,800);%(300,0,600)',
+  'locked-out': 'tone_stream://%(250,250,480,620);loops=4',
+  // As recorded in trace 04: ten seconds of North American dial tone; number entry ends it.
+  'dial-tone': 'tone_stream://%(10000,0,350,440)',
+  // FreeSWITCH's own us-ring, repeated until the next command on the leg.
+  ringback: 'tone_stream://%(2000,4000,440,480);loops=-1',
+  returning: FALLING_SHORT,
+  joined: RISING,
+  // A soft beep every 6 s: the held party knows the call is still there (silence sounds like a dropped call).
+  'hold-music': 'tone_stream://%(200,5800,440);loops=-1',
+  'no-answer': 'tone_stream://%(400,200,440);%(400,0,350)',
+  // North American busy cadence (0.5 s on, 0.5 s off), three times.
+  busy: 'tone_stream://%(500,500,480,620);loops=3',
+  rejected: REORDER_TWICE,
+  unreachable: SIT,
+  'invalid-number': SIT,
+  'not-allowed': 'tone_stream://%(250,250,480,620);loops=3',
+  failed: REORDER_TWICE,
+  'invitee-hung-up': 'tone_stream://%(200,100,600);%(200,0,450)',
+  // Deliberately unlike every other prompt: a fast high warble that says "this was a machine".
+  'voicemail-detected': 'tone_stream://%(100,40,1400);%(100,40,1800);loops=5',
+  'service-error': 'tone_stream://%(250,250,480,620);loops=2',
+  // The dialplan's own fallback (freeswitch-config/dialplan/dynconf.xml) plays this same tone.
+  'service-unavailable': `${SIT};loops=2`,
+};
+
+export function isPromptId(value: string): value is PromptId {
+  return (PROMPT_IDS as readonly string[]).includes(value);
+}
+
+/** The configuration key of a prompt: `enter-pin` → `enterPin` (config keys are camelCase). */
+export function promptConfigKey(id: PromptId): string {
+  return id.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Configured sounds by prompt id; a missing or empty entry falls back to the default tone. */
+export type PromptOverrides = Partial<Record<PromptId, string>>;
+
+export function resolvePrompt(id: PromptId, overrides: PromptOverrides = {}): string {
+  const configured = overrides[id];
+  return configured !== undefined && configured.length > 0 ? configured : DEFAULT_PROMPTS[id];
+}
+
+/** Every prompt resolved once, e.g. at start. */
+export function resolvePrompts(overrides: PromptOverrides = {}): Readonly<Record<PromptId, string>> {
+  const out = {} as Record<PromptId, string>;
+  for (const id of PROMPT_IDS) out[id] = resolvePrompt(id, overrides);
+  return out;
+}
+
+/**
+ * Whether a configured sound is acceptable: a file path or a FreeSWITCH sound URL on one line, without the
+ * characters that would end an argument or start a variable expansion (`'`, `"`, `$`, `{`, `}`, control).
+ */
+export function soundProblem(value: string): string | undefined {
+  if (value.length === 0) return 'must not be empty';
+  if (value.length > 512) return 'must be at most 512 characters';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(value)) return 'must be on one line, without control characters';
+  if (/['"${}`\\]/.test(value)) return 'must not contain quotes, backslashes, `$`, `{` or `}`';
+  return undefined;
+}

@@ -1,0 +1,130 @@
+// The runtime's side of the event socket: sends commands built by src/esl/commands.ts with the configured
+// timeout, turns every failure (bad input, -ERR, timeout, closed socket) into a value, and logs each
+// command by name and channel only (arguments can hold dial strings; never anything secret, but kept short).
+import { randomUUID } from 'node:crypto';
+import type { ApiCommand, AppCommand } from '../esl/commands.js';
+import type { ApiResult, BgapiResult, CommandOptions, ExecuteResult } from '../esl/connection.js';
+import type { BuildResult, CommandError } from '../esl/result.js';
+import type { Logger } from '../log.js';
+
+/** What the runtime uses of EslConnection (tests may give a fake). */
+export interface EslPort {
+  api(command: ApiCommand, options: CommandOptions): Promise<ApiResult>;
+  bgapi(command: ApiCommand, options: CommandOptions & { jobUuid?: string }): Promise<BgapiResult>;
+  execute(
+    uuid: string,
+    app: AppCommand,
+    options: CommandOptions & { eventUuid?: string },
+  ): Promise<ExecuteResult>;
+}
+
+export type CommandOutcome = { readonly ok: true; readonly body: string } | { readonly ok: false; readonly error: string };
+
+export interface CommanderCounters {
+  readonly sent: number;
+  readonly failed: number;
+}
+
+export class Commander {
+  readonly #port: EslPort;
+  readonly #timeoutMs: number;
+  #sent = 0;
+  #failed = 0;
+
+  constructor(port: EslPort, timeoutMs: number) {
+    this.#port = port;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  counters(): CommanderCounters {
+    return { sent: this.#sent, failed: this.#failed };
+  }
+
+  /** `api <command>`; `-ERR …` and every other failure come back as `{ ok: false, error }`. */
+  async api(built: BuildResult<ApiCommand>, logger: Logger): Promise<CommandOutcome> {
+    if (!built.ok) return this.#invalid(built.error, logger);
+    this.#sent++;
+    const result = await this.#safe(() => this.#port.api(built.command, { timeoutMs: this.#timeoutMs }));
+    if (result.ok) {
+      logger.debug({ command: built.command.name }, 'command done');
+      return { ok: true, body: result.body };
+    }
+    return this.#failure(built.command.name, result.error, logger);
+  }
+
+  /**
+   * `bgapi <command>` with our own job uuid (registered by the caller before this is called); resolves
+   * with the job's outcome. `timeoutMs` must cover the job (e.g. the whole ring time of an originate).
+   */
+  async bgapi(
+    built: BuildResult<ApiCommand>,
+    jobUuid: string,
+    timeoutMs: number,
+    logger: Logger,
+  ): Promise<BgapiResult> {
+    if (!built.ok) {
+      this.#invalid(built.error, logger);
+      return { ok: false, jobUuid, error: built.error };
+    }
+    this.#sent++;
+    const result = await this.#safe(() => this.#port.bgapi(built.command, { timeoutMs, jobUuid }));
+    if (!result.ok) {
+      this.#failed++;
+      logger.debug({ command: built.command.name, error: describe(result.error) }, 'background job failed');
+      return { ...result, jobUuid };
+    }
+    return result;
+  }
+
+  /** `sendmsg <uuid>` execute; resolves once FreeSWITCH queued it. The app's events carry `eventUuid`. */
+  async execute(
+    uuid: string,
+    built: BuildResult<AppCommand>,
+    logger: Logger,
+    eventUuid: string = randomUUID(),
+  ): Promise<CommandOutcome & { readonly eventUuid: string }> {
+    if (!built.ok) return { ...this.#invalid(built.error, logger), eventUuid };
+    this.#sent++;
+    const result = await this.#safe(() =>
+      this.#port.execute(uuid, built.command, { timeoutMs: this.#timeoutMs, eventUuid }),
+    );
+    if (result.ok) {
+      logger.debug({ command: `sendmsg ${built.command.app}` }, 'command queued');
+      return { ok: true, body: '', eventUuid };
+    }
+    return { ...this.#failure(`sendmsg ${built.command.app}`, result.error, logger), eventUuid };
+  }
+
+  #invalid(error: CommandError, logger: Logger): CommandOutcome {
+    this.#failed++;
+    logger.error({ error: describe(error) }, 'command not sent: invalid input');
+    return { ok: false, error: describe(error) };
+  }
+
+  #failure(name: string, error: CommandError, logger: Logger): CommandOutcome {
+    this.#failed++;
+    logger.debug({ command: name, error: describe(error) }, 'command failed');
+    return { ok: false, error: describe(error) };
+  }
+
+  /** The port never should throw; if it does, the failure is still a value. */
+  async #safe<T extends { ok: boolean }>(send: () => Promise<T>): Promise<T | { ok: false; error: CommandError }> {
+    try {
+      return await send();
+    } catch (err) {
+      return { ok: false, error: { kind: 'failed', message: err instanceof Error ? err.message : String(err) } };
+    }
+  }
+}
+
+/** One line for logs and `command.failed` details. */
+export function describe(error: CommandError): string {
+  switch (error.kind) {
+    case 'rejected':
+      return error.reply;
+    case 'invalid-input':
+      return `invalid ${error.field}: ${error.reason}`;
+    default:
+      return error.message;
+  }
+}

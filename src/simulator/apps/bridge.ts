@@ -1,0 +1,92 @@
+// bridge DIALSTRING: originates the B leg; the caller hears ringback, then both are bridged (trace 08 part 1).
+// Fails → the caller is hung up with the B leg's cause (unless continue_on_fail).
+import { leaveBridge, linkBridge } from '../bridge.js';
+import { DialStringError, parseDialString } from '../dialstring.js';
+import type { Channel } from '../model/channel.js';
+import { STEP_MS } from '../model/core.js';
+import type { AppInstance } from '../model/frame.js';
+import type { AppFactory } from './registry.js';
+
+export const bridgeApp: AppFactory = (ctx) => {
+  const { core, ch } = ctx;
+  let dial: ReturnType<typeof parseDialString>;
+  try {
+    dial = parseDialString(ctx.data);
+  } catch (err) {
+    if (!(err instanceof DialStringError)) throw err;
+    core.after(0, () => ctx.running && failed('CHAN_NOT_IMPLEMENTED'), ch);
+    return { readsDtmf: () => true, stop: () => undefined };
+  }
+  let leg: Channel | undefined;
+  const timeoutSec = Number(dial.vars.get('originate_timeout') ?? ch.getVar('call_timeout') ?? 60) || 60;
+  const ignoreEarly = (dial.vars.get('ignore_early_media') ?? ch.getVar('ignore_early_media')) === 'true';
+
+  function failed(cause: string): void {
+    if (!ctx.running) return;
+    ch.setVar('originate_disposition', cause);
+    ch.setVar('DIALSTATUS', cause);
+    const continueOnFail = ch.getVar('continue_on_fail');
+    if (continueOnFail === 'true' || (continueOnFail ?? '').split(',').includes(cause)) {
+      ctx.done();
+      return;
+    }
+    core.hangup(ch, cause, 'local');
+  }
+
+  const result = core.originator.dial(
+    { target: dial.target, vars: dial.vars, originator: ch, timeoutSec, ignoreEarlyMedia: ignoreEarly },
+    {
+      onProgress: () =>
+        core.after(
+          STEP_MS,
+          () => {
+            if (!ctx.running) return;
+            core.ringReady(ch);
+            core.hear(ch, 'ringback', dial.target);
+          },
+          ch,
+        ),
+      onEarlyMedia: () => {
+        if (!ctx.running) return;
+        core.preAnswer(ch);
+        core.hear(ch, 'ringback', dial.target);
+      },
+      onResult: (r) => {
+        if (!r.ok) {
+          failed(r.cause);
+          return;
+        }
+        if (!ctx.running) {
+          core.hangup(r.leg, 'ORIGINATOR_CANCEL', 'local');
+          return;
+        }
+        core.after(
+          STEP_MS,
+          () => {
+            if (!ctx.running || r.leg.gone || r.leg.hangingUp) return;
+            core.answer(ch);
+            linkBridge(core, ch, r.leg, 'bridge');
+          },
+          ch,
+        );
+      },
+    },
+  );
+  leg = result.leg;
+
+  const inst: AppInstance = {
+    readsDtmf: () => true,
+    onDtmf: (digit) => {
+      const peer = ch.bridge?.peer;
+      if (peer !== undefined) core.forwardDtmf(peer, digit);
+    },
+    stop: (reason) => {
+      if (ch.bridge !== undefined) {
+        leaveBridge(core, ch, reason === 'hangup' ? 'hangup' : 'transfer');
+        return;
+      }
+      if (leg !== undefined && !leg.gone && !leg.hangingUp) core.hangup(leg, 'ORIGINATOR_CANCEL', 'local');
+    },
+  };
+  return inst;
+};

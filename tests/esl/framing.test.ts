@@ -1,0 +1,132 @@
+// esl-lite's FreeSwitchParser (patched: patches/esl-lite+3.2.0.patch) must frame FreeSWITCH's byte
+// stream the same way whatever the TCP chunking: every recorded frame, headers and body bytes.
+import { createRequire } from 'node:module';
+import { FreeSwitchParser } from 'esl-lite';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/log.js';
+import { bodyText, type InRecord, inboundStream, loadTrace, traceFiles } from '../support/traces.js';
+
+type Parser = typeof FreeSwitchParser;
+const cjsParser = (createRequire(import.meta.url)('esl-lite') as { FreeSwitchParser: Parser })
+  .FreeSwitchParser;
+const logger = silentLogger();
+
+function mainFrames(file: string): InRecord[] {
+  return loadTrace(file).filter((r): r is InRecord => r.dir === 'in' && r.conn === undefined);
+}
+
+async function* fromChunks(chunks: Buffer[]): AsyncGenerator<Buffer> {
+  for (const chunk of chunks) yield chunk;
+}
+
+/** Parses `chunks` and returns the first difference from `expected`, or undefined when all match. */
+async function firstMismatch(
+  parser: Parser,
+  chunks: Buffer[],
+  expected: InRecord[],
+): Promise<string | undefined> {
+  let index = 0;
+  for await (const frame of parser(fromChunks(chunks), logger)) {
+    if (frame instanceof Error) return `parser error ${frame.name} after ${index} frames`;
+    const rec = expected[index];
+    if (rec === undefined) return `extra frame ${index}: ${frame.headers.contentType}`;
+    for (const [name, value] of Object.entries(rec.headers)) {
+      if (frame.headers.get(name) !== value) {
+        return `frame ${index} header ${name}: ${JSON.stringify(frame.headers.get(name))} != ${JSON.stringify(value)}`;
+      }
+    }
+    if (!frame.body.equals(Buffer.from(bodyText(rec), 'utf8')))
+      return `frame ${index} (${rec.contentType}): body differs`;
+    index++;
+  }
+  return index === expected.length ? undefined : `only ${index} of ${expected.length} frames`;
+}
+
+/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomChunks(stream: Buffer, seed: number): Buffer[] {
+  const next = random(seed);
+  const chunks: Buffer[] = [];
+  for (let pos = 0; pos < stream.length; ) {
+    // Mostly TCP-like sizes, often tiny ones so that boundaries land inside header terminators.
+    const size = next() < 0.3 ? 1 + Math.floor(next() * 8) : 1 + Math.floor(next() * 4096);
+    chunks.push(stream.subarray(pos, pos + size));
+    pos += size;
+  }
+  return chunks;
+}
+
+describe('FreeSwitchParser framing (patched esl-lite)', () => {
+  // 40 frames of trace 12: auth/request, command/reply, api/response (with and without a trailing
+  // newline) and text/event-json; about 12.8 kB, so about 12 800 split points.
+  const frames = mainFrames('12-error-replies.jsonl').slice(0, 40);
+  const stream = inboundStream(frames);
+
+  it('recovers every frame when the stream is split in two at every byte offset', async () => {
+    const failures: string[] = [];
+    let offsets = 0;
+    for (let offset = 1; offset < stream.length; offset++) {
+      offsets++;
+      const chunks = [stream.subarray(0, offset), stream.subarray(offset)];
+      const mismatch = await firstMismatch(FreeSwitchParser, chunks, frames);
+      if (mismatch !== undefined) failures.push(`offset ${offset}: ${mismatch}`);
+    }
+    expect(stream.length).toBeGreaterThan(12_000);
+    expect(offsets).toBe(stream.length - 1);
+    expect(failures.slice(0, 5)).toEqual([]);
+  });
+
+  it('recovers every frame when the stream arrives one byte at a time (ESM and CommonJS builds)', async () => {
+    const bytes = [...stream].map((b) => Buffer.from([b]));
+    expect(await firstMismatch(FreeSwitchParser, bytes, frames)).toBeUndefined();
+    expect(await firstMismatch(cjsParser, bytes, frames)).toBeUndefined();
+  });
+
+  it.each(traceFiles())('recovers every frame of %s in seeded random chunk sizes', async (file) => {
+    const all = mainFrames(file);
+    const whole = inboundStream(all);
+    for (const seed of [1, 2, 3]) {
+      const chunks = randomChunks(whole, seed * 7919 + whole.length);
+      expect({ seed, mismatch: await firstMismatch(FreeSwitchParser, chunks, all) }).toEqual({
+        seed,
+        mismatch: undefined,
+      });
+    }
+    expect(await firstMismatch(cjsParser, randomChunks(whole, 42), all)).toBeUndefined();
+  });
+
+  it('yields a frame with Content-Length: 0 as an empty body instead of merging it with the next', async () => {
+    const wire = Buffer.from(
+      'Content-Type: api/response\nContent-Length: 0\n\nContent-Type: api/response\nContent-Length: 4\n\n+OK\n',
+    );
+    const out: { type: string | undefined; body: string }[] = [];
+    for await (const frame of FreeSwitchParser(fromChunks([wire]), logger)) {
+      if (!(frame instanceof Error))
+        out.push({ type: frame.headers.contentType, body: frame.body.toString() });
+    }
+    expect(out).toEqual([
+      { type: 'api/response', body: '' },
+      { type: 'api/response', body: '+OK\n' },
+    ]);
+  });
+
+  it('keeps header values that contain ": " whole (bgapi Reply-Text)', async () => {
+    const wire = Buffer.from(
+      'Content-Type: command/reply\nReply-Text: +OK Job-UUID: 7f4e\nJob-UUID: 7f4e\n\n',
+    );
+    for await (const frame of FreeSwitchParser(fromChunks([wire]), logger)) {
+      if (frame instanceof Error) throw frame;
+      expect(frame.headers.replyText).toBe('+OK Job-UUID: 7f4e');
+    }
+  });
+});
