@@ -87,7 +87,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'status',
     summary: "show a running controller's state",
     usage: 'dynconf status [--config FILE]',
-    description: "Asks the running controller's HTTP API (http.host, http.port) for its state.",
+    description:
+      'Asks the running controller (http.host, http.port of its configuration) for its state: GET /status,\nor the readiness endpoint GET /readyz. Exit status 0 when it is up and connected to FreeSWITCH.',
     options: { config: { type: 'string' } },
     optionHelp: [CONFIG_OPTION_HELP],
     positionals: { min: 0, max: 0 },

@@ -33,7 +33,8 @@ export async function status(ctx: CommandContext): Promise<number> {
     return EXIT_FAILED;
   }
   const base = baseUrl(http.host, http.port);
-  const headers: Record<string, string> = http.token === undefined ? {} : { authorization: `Bearer ${http.token}` };
+  const headers: Record<string, string> =
+    http.token === undefined ? {} : { authorization: `Bearer ${http.token}` };
   try {
     let response = await fetch(`${base}/status`, { signal: AbortSignal.timeout(TIMEOUT_MS), headers });
     if (response.status === 404) {
@@ -44,7 +45,10 @@ export async function status(ctx: CommandContext): Promise<number> {
     const text = body.endsWith('\n') ? body : `${body}\n`;
     // 503 from /readyz: running, but not connected to FreeSWITCH; its body says why.
     if (response.ok || response.status === 503) io.stdout.write(text);
-    else io.stderr.write(`dynconf status: ${response.url} answered ${response.status} ${response.statusText}\n${text}`);
+    else
+      io.stderr.write(
+        `dynconf status: ${response.url} answered ${response.status} ${response.statusText}\n${text}`,
+      );
     return response.ok ? EXIT_OK : EXIT_FAILED;
   } catch (err) {
     io.stderr.write(`dynconf status: dynconf is not running at ${base} (${why(err)})\n`);

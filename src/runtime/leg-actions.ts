@@ -31,6 +31,11 @@ export const PROMPT_WAIT_MS = 120_000;
 /** Clock ms to wait for a broken playback to complete. */
 export const BREAK_WAIT_MS = 3_000;
 
+/** Variables that make a leg park, not hang up, when its bridge ends (trace 06). */
+export const PARK_AFTER_BRIDGE = { hangup_after_bridge: 'false', park_after_bridge: 'true' } as const;
+/** FreeSWITCH's defaults again, once a two-party call is restored (else a later hang-up parks the survivor). */
+export const HANGUP_AFTER_BRIDGE = { park_after_bridge: 'false', hangup_after_bridge: 'true' } as const;
+
 export type CollectResult =
   | { readonly kind: 'done'; readonly event: EventOf<'channel-execute-complete'> }
   /** The command could not be sent (or the leg could not be parked). */

@@ -48,6 +48,8 @@ export class Leg {
   gone = false;
   /** A channel event was seen for it (an originated leg exists in FreeSWITCH). */
   seen = false;
+  /** Our hangup found no such channel yet (originate still starting): hang it up when it shows up. */
+  killRetry = false;
   /** Event uuid of a looping playback we started (ringback, hold music), until it completes. */
   looping: string | undefined;
   /** Event uuid of a play_and_get_digits we started, until it completes. */

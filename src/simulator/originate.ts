@@ -35,7 +35,7 @@ type Resolution =
       user?: string;
     }
   | { kind: 'voicemail'; dest: string; box: string; afterMs: number }
-  | { kind: 'loopback'; dest: string; context: string; dialplan: string };
+  | { kind: 'loopback'; dest: string; context: string; dialplan: string; app?: { app: string; data: string } };
 
 /** SIP port of a test phone: stable per extension, so names look like real registrations. */
 export function phonePort(ext: string): number {
@@ -94,6 +94,12 @@ export class Originator {
       return { kind: 'sofia', name: `sofia/${parts[0] ?? 'internal'}/${uri}`, dest: user, behaviour, supervision: true };
     }
     if (endpoint === 'loopback') {
+      // loopback/app=voicemail:default 127.0.0.1 1000 runs one application on the inner leg
+      const appMatch = /^app=([^:]+):?(.*)$/s.exec(rest);
+      if (appMatch !== null) {
+        const app = appMatch[1] ?? '';
+        return { kind: 'loopback', dest: app, context: 'default', dialplan: 'inline', app: { app, data: appMatch[2] ?? '' } };
+      }
       const [dest = '', context = 'default', dialplan = 'XML'] = rest.split('/');
       if (dest === '') return { kind: 'fail', cause: 'CHAN_NOT_IMPLEMENTED' };
       return { kind: 'loopback', dest, context, dialplan };
@@ -276,7 +282,12 @@ export class Originator {
       direction: 'outbound',
       endpoint: 'loopback',
       profile: this.profileFor(req, name, 'src/switch_ivr_originate.c'),
-      vars: [['loopback_leg', 'A'], ...this.baseVars(req), ['originate_endpoint', 'loopback']],
+      vars: [
+        ['loopback_leg', 'A'],
+        ...(res.kind === 'loopback' && res.app !== undefined ? ([['loopback_app', res.app.app]] as Array<[string, string]>) : []),
+        ...this.baseVars(req),
+        ['originate_endpoint', 'loopback'],
+      ],
     });
     if (req.originator !== undefined) a.other = { type: 'originator', leg: req.originator };
     a.state = 'CS_NONE';
@@ -322,6 +333,11 @@ export class Originator {
           ],
           next: 0,
         };
+        core.runNext(b);
+      } else if (res.app !== undefined) {
+        b.state = 'CS_EXECUTE';
+        b.setVar('loopback_app', res.app.app);
+        b.extension = { apps: [{ app: 'pre_answer', data: '' }, res.app], next: 0 };
         core.runNext(b);
       } else {
         core.startExtension(b, res.dest, res.dialplan, res.context);

@@ -10,6 +10,7 @@ import { loadOptionalExport } from '../../src/cli/entry-points.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { PinVerifier } from '../../src/config/index.js';
+import { startHealthServer } from '../../src/health/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dynconf-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -300,13 +301,33 @@ describe('status', () => {
     }
   });
 
+  it('falls back to the health endpoint when there is no /status', async () => {
+    let ready = false;
+    const health = await startHealthServer({
+      port: 0,
+      isReady: () => ({ ready, reason: 'event socket down' }),
+    });
+    try {
+      const env = { DYNCONF_HTTP__PORT: String(health.port) };
+      const down = await run(['status', '--config', GOOD], { env });
+      expect(down.code).toBe(1);
+      expect(JSON.parse(down.stdout)).toEqual({ status: 'not ready', reason: 'event socket down' });
+      ready = true;
+      const up = await run(['status', '--config', GOOD], { env });
+      expect(up.code).toBe(0);
+      expect(JSON.parse(up.stdout)).toEqual({ status: 'ready' });
+    } finally {
+      await health.close();
+    }
+  });
+
   it('says dynconf is not running when nothing listens', async () => {
     const { server, port } = await listen((_req, res) => res.end());
     await new Promise((resolve) => server.close(resolve));
     const r = await run(['status', '--config', GOOD], { env: { DYNCONF_HTTP__PORT: String(port) } });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      `dynconf status: dynconf is not running at http://127.0.0.1:${port}/status (connection refused)\n`,
+      `dynconf status: dynconf is not running at http://127.0.0.1:${port} (connection refused)\n`,
     );
   });
 });

@@ -92,7 +92,7 @@ describe('in the room and dialing', () => {
     expect(s.context().legs).toEqual({ 'leg-7': 'calling' });
   });
 
-  it('a route the machine cannot use (reused leg id, bad ring timeout) is refused, never called', () => {
+  it('a route the machine cannot use (empty leg id, bad ring timeout) is refused, never called', () => {
     for (const bad of [
       route('', {}),
       route('leg-1', { ringTimeoutMs: 0 }),

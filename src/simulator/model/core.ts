@@ -219,6 +219,8 @@ export class Core {
   /** 183 with media (or pre_answer): CHANNEL_PROGRESS_MEDIA, Answer-State early. */
   preAnswer(ch: Channel): void {
     if (ch.hangingUp || ch.answerState !== 'ringing') return;
+    const peer = ch.loopbackPeer;
+    if (peer !== undefined && ch.direction === 'inbound' && peer.answerState === 'ringing') this.preAnswer(peer);
     ch.media = true;
     ch.answerState = 'early';
     ch.callState = 'EARLY';

@@ -1,0 +1,438 @@
+// One administrator session: the machine actor (machines/ withEffects), the legs it owns, one effect
+// queue per leg, and a logger bound to the call. Events routed to it are translated into machine events;
+// effects the machine asks for become FreeSWITCH commands (effects.ts). Nothing thrown in here leaves it.
+import { randomBytes } from 'node:crypto';
+import { type Actor, createActor } from 'xstate';
+import {
+  type Flow,
+  IDLE_KEYS,
+  type KeyState,
+  readKey,
+  type SessionEvent,
+  type SessionOutcome,
+  withEffects,
+} from '../../machines/index.js';
+import type { Clock } from '../clock.js';
+import type { PinVerifier } from '../config/index.js';
+import { kill } from '../esl/commands.js';
+import type { DynconfEvent, EventOf } from '../esl/events.js';
+import type { Logger } from '../log.js';
+import type { AllowedRouteDecision } from '../routing.js';
+import type { Commander } from './commander.js';
+import { handleConferenceEvent } from './conference-actions.js';
+import type { RuntimeCounters } from './counters.js';
+import { createEffects } from './effects.js';
+import { LegActions, PARK_AFTER_BRIDGE } from './leg-actions.js';
+import { LegQueue } from './leg-queue.js';
+import { Leg, type LegRole } from './legs.js';
+import type { LockoutReason, PinGuard } from './lockout.js';
+import type { SessionRegistry } from './registry.js';
+import type { RuntimeSettings } from './settings.js';
+import type { DeadlineTimers } from './timers.js';
+import { type LegDescription, type Translation, translateChannelEvent, translateOriginateJob } from './translate.js';
+
+/** How long (clock ms) a released session waits for the legs it hung up to go before it lets go of them. */
+export const LINGER_MS = 30_000;
+
+export interface SessionDeps {
+  readonly commander: Commander;
+  readonly clock: Clock;
+  /** The controller's logger; the session takes a child bound to its call. */
+  readonly logger: Logger;
+  readonly settings: RuntimeSettings;
+  readonly timers: DeadlineTimers;
+  readonly registry: SessionRegistry<Session>;
+  readonly pins: PinVerifier;
+  readonly guard: PinGuard;
+  readonly counters: RuntimeCounters;
+  /** Called once, when the session has ended and let go of everything. */
+  readonly onFinished: (session: Session) => void;
+}
+
+export interface SessionInit {
+  readonly flow: Flow;
+  readonly room: string;
+  readonly adminUuid: string;
+  /** Flow 2: the other party of the two-party call. */
+  readonly otherUuid?: string;
+  /** The administrator's caller ID (routing templates) and the brute-force guard's key. */
+  readonly caller: { readonly number?: string; readonly name?: string };
+  readonly lockoutKey: string;
+  /** Flow 1: the administrator's leg is parked already (the session starts on its CHANNEL_PARK). */
+  readonly adminParked: boolean;
+}
+
+/** A read-only picture of a session, for tests and operators. */
+export interface SessionView {
+  readonly id: string;
+  readonly flow: Flow;
+  /** The machine's state, e.g. `authenticating`, `inRoom`, `invitation.talking`, `ended`. */
+  readonly state: string;
+  readonly room: string;
+  readonly adminUuid: string;
+  readonly otherUuid?: string;
+  /** The invitee leg of the invitation in progress (or the last one) and what the machine knows of it. */
+  readonly inviteeUuid?: string;
+  readonly inviteeStatus?: string;
+  readonly outcome?: SessionOutcome;
+  readonly startedAt: number;
+}
+
+export class Session {
+  readonly id = randomBytes(4).toString('hex');
+  readonly flow: Flow;
+  readonly room: string;
+  readonly adminUuid: string;
+  readonly otherUuid: string | undefined;
+  readonly caller: SessionInit['caller'];
+  readonly lockoutKey: string;
+  readonly startedAt: number;
+  readonly logger: Logger;
+  readonly deps: SessionDeps;
+  readonly actions: LegActions;
+  readonly admin: Leg;
+  readonly other: Leg | undefined;
+  /** Routes resolved for invitee legs, by leg id (the dial string is not the machine's business). */
+  readonly routes = new Map<string, AllowedRouteDecision>();
+  /** Flow 2: the other party should hear hold music (false once it is bridged back or moved). */
+  holdWanted = true;
+  readonly #legs = new Map<string, Leg>();
+  readonly #queues = new Map<string, LegQueue>();
+  readonly #actor: Actor<ReturnType<typeof withEffects>>;
+  #keys: KeyState = IDLE_KEYS;
+  #outcome: SessionOutcome | undefined;
+  #finished = false;
+  #lingerArmed = false;
+  #lastState = '';
+
+  constructor(deps: SessionDeps, init: SessionInit) {
+    this.deps = deps;
+    this.flow = init.flow;
+    this.room = init.room;
+    this.adminUuid = init.adminUuid;
+    this.otherUuid = init.otherUuid;
+    this.caller = init.caller;
+    this.lockoutKey = init.lockoutKey;
+    this.startedAt = deps.clock.now();
+    this.logger = deps.logger.child({ session: this.id, adminUuid: init.adminUuid, room: init.room });
+    this.actions = new LegActions({
+      commander: deps.commander,
+      clock: deps.clock,
+      logger: this.logger,
+      profile: deps.settings.profile,
+      leg: (uuid) => this.#legs.get(uuid),
+    });
+    this.admin = this.addLeg(init.adminUuid, 'admin');
+    this.admin.parked = init.adminParked;
+    this.admin.seen = true;
+    this.other = init.otherUuid === undefined ? undefined : this.addLeg(init.otherUuid, 'other');
+    if (this.other) this.other.seen = true;
+    deps.registry.addRoom(this, init.room);
+    this.#actor = createActor(withEffects(createEffects(this)), {
+      input: {
+        flow: init.flow,
+        at: this.startedAt,
+        room: init.room,
+        otherPartyPresent: init.otherUuid !== undefined,
+        ...deps.settings.session,
+      },
+    });
+    this.#actor.subscribe({
+      next: (snapshot) => {
+        const state = stateName(snapshot.value);
+        if (state !== this.#lastState) {
+          this.logger.debug({ from: this.#lastState || undefined, to: state }, 'session state');
+          this.#lastState = state;
+        }
+        if (snapshot.status === 'done') this.#checkFinished();
+      },
+      error: (err) => this.#fault(err, 'session machine failed'),
+    });
+  }
+
+  /** Starts the machine. `lockedOut`: the caller may not try a PIN now (brute-force guard). */
+  start(options: { lockedOut?: LockoutReason } = {}): void {
+    this.deps.registry.add(this);
+    this.deps.counters.sessionsStarted++;
+    this.logger.info({ flow: this.flow, otherUuid: this.otherUuid }, 'session started');
+    if (this.flow === 'escalation') this.#prepareEscalation();
+    try {
+      this.#actor.start();
+    } catch (err) {
+      this.#fault(err, 'session could not start');
+      return;
+    }
+    if (options.lockedOut !== undefined) {
+      this.deps.counters.lockouts++;
+      this.logger.warn({ caller: this.lockoutKey, reason: options.lockedOut }, 'caller is locked out; PIN refused');
+      this.send({ type: 'caller.lockedOut', at: this.now() });
+    }
+  }
+
+  now(): number {
+    return this.deps.clock.now();
+  }
+
+  /** Sends an event to the machine (ignored once it has ended). */
+  send(event: SessionEvent): void {
+    if (this.#actor.getSnapshot().status !== 'active') return;
+    try {
+      this.#actor.send(event);
+    } catch (err) {
+      this.#fault(err, 'session machine refused an event');
+    }
+  }
+
+  addLeg(uuid: string, role: LegRole, inviteeId?: string): Leg {
+    const existing = this.#legs.get(uuid);
+    if (existing) return existing;
+    const leg = new Leg(uuid, role, this.deps.clock, inviteeId);
+    this.#legs.set(uuid, leg);
+    this.deps.registry.addLeg(this, leg);
+    return leg;
+  }
+
+  /** RoutableSession: a channel of an invitee's call (loopback legs, a forward to voicemail). */
+  adoptRelatedLeg(uuid: string, inviteeId: string): Leg {
+    const existing = this.#legs.get(uuid);
+    if (existing) return existing;
+    const leg = new Leg(uuid, 'related', this.deps.clock, inviteeId);
+    this.#legs.set(uuid, leg);
+    this.logger.debug({ leg: uuid, inviteeId }, 'related leg of the invitee');
+    return leg;
+  }
+
+  leg(uuid: string): Leg | undefined {
+    return this.#legs.get(uuid);
+  }
+
+  queue(leg: Leg): LegQueue {
+    let queue = this.#queues.get(leg.uuid);
+    if (queue === undefined) {
+      queue = new LegQueue(this.logger.child({ leg: leg.uuid }));
+      this.#queues.set(leg.uuid, queue);
+    }
+    return queue;
+  }
+
+  /** Queues a step on a leg; `#checkFinished` runs after it. */
+  enqueue(leg: Leg, name: string, step: () => Promise<void>): void {
+    this.queue(leg).push(name, async () => {
+      try {
+        await step();
+      } catch (err) {
+        this.#fault(err, `effect ${name} failed`);
+      }
+      queueMicrotask(() => this.#checkFinished());
+    });
+  }
+
+  /** The machine's last effect: the session is over; let go once its queues and legs are done. */
+  release(outcome: SessionOutcome): void {
+    if (this.#outcome !== undefined) return;
+    this.#outcome = outcome;
+    this.deps.counters.outcomes[outcome] = (this.deps.counters.outcomes[outcome] ?? 0) + 1;
+    this.logger.info({ outcome }, 'session ended');
+    queueMicrotask(() => this.#checkFinished());
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** An event the registry routed to one of this session's legs. */
+  deliver(event: DynconfEvent, leg: Leg): void {
+    try {
+      this.#deliver(event, leg);
+    } catch (err) {
+      this.#fault(err, 'event handling failed');
+    }
+    this.#checkFinished();
+  }
+
+  deliverJob(event: EventOf<'background-job'>, inviteeId: string): void {
+    try {
+      const leg = this.#legs.get(inviteeId);
+      if (leg === undefined) return;
+      this.#apply(leg, translateOriginateJob(event, describeLeg(leg, this.#legs), this.now()));
+      if (!event.ok) this.logger.info({ leg: inviteeId, result: event.reply }, 'invitee call attempt ended');
+      else this.#rekillIfCancelled(leg);
+    } catch (err) {
+      this.#fault(err, 'event handling failed');
+    }
+    this.#checkFinished();
+  }
+
+  deliverRoomEvent(event: EventOf<'conference'>): void {
+    const outcome = handleConferenceEvent(event, { room: this.room, adminUuid: this.adminUuid, at: this.now() });
+    if (outcome?.note) this.logger.debug({ action: event.action }, outcome.note);
+    if (outcome?.event) this.send(outcome.event);
+  }
+
+  view(): SessionView {
+    const snapshot = this.#actor.getSnapshot();
+    const invitation = snapshot.context.invitation;
+    return {
+      id: this.id,
+      flow: this.flow,
+      state: stateName(snapshot.value),
+      room: this.room,
+      adminUuid: this.adminUuid,
+      ...(this.otherUuid === undefined ? {} : { otherUuid: this.otherUuid }),
+      ...(invitation === null
+        ? {}
+        : { inviteeUuid: invitation.legId, inviteeStatus: snapshot.context.legs[invitation.legId] }),
+      ...(this.#outcome === undefined ? {} : { outcome: this.#outcome }),
+      startedAt: this.startedAt,
+    };
+  }
+
+  /** The controller is stopping: forget timers and let go without waiting for legs. */
+  dispose(): void {
+    this.deps.timers.cancelAll(`${this.id}:`);
+    try {
+      this.#actor.stop();
+    } catch {
+      // already stopped
+    }
+    this.#finish();
+  }
+
+  // -----------------------------------------------------------------------------------------------
+
+  /**
+   * Flow 2, before the password prompt: both legs park instead of hanging up when the bridge ends, then
+   * the presser is taken out of the call; the other party is parked by park_after_bridge (trace 08).
+   */
+  #prepareEscalation(): void {
+    const { admin, other, actions } = this;
+    let release: () => void = () => {};
+    const prepared = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.enqueue(admin, 'prepare', async () => {
+      try {
+        await actions.setVariables(admin, PARK_AFTER_BRIDGE);
+        if (other) await actions.setVariables(other, PARK_AFTER_BRIDGE);
+        await actions.park(admin);
+      } finally {
+        release();
+      }
+    });
+    if (other) this.enqueue(other, 'prepare', () => prepared);
+  }
+
+  #deliver(event: DynconfEvent, leg: Leg): void {
+    leg.observe(event);
+    if (event.type === 'conference') {
+      this.deliverRoomEvent(event);
+      return;
+    }
+    if (event.type === 'dtmf') {
+      if (leg === this.admin) this.#onAdminKey(event);
+      return;
+    }
+    if (event.type === 'background-job' || event.type === 'custom') return;
+    if (leg.role === 'invitee' && event.type !== 'channel-hangup' && event.type !== 'channel-hangup-complete') {
+      this.#rekillIfCancelled(leg);
+    }
+    if (event.type === 'channel-hangup' && leg.role !== 'related') {
+      this.logger.info({ leg: leg.uuid, role: leg.role, cause: event.cause }, 'leg hung up');
+    }
+    this.#apply(leg, translateChannelEvent(event, describeLeg(leg, this.#legs), this.now()));
+  }
+
+  #apply(leg: Leg, translation: Translation): void {
+    const target = leg.inviteeId === undefined ? undefined : this.#legs.get(leg.inviteeId);
+    if (translation.facts && target) Object.assign(target.invitee, translation.facts);
+    for (const event of translation.events) {
+      this.logger.debug({ event: event.type }, 'machine event');
+      this.send(event);
+    }
+  }
+
+  #onAdminKey(event: EventOf<'dtmf'>): void {
+    // Digits typed into a PIN or number entry are that entry's, not commands.
+    if (this.admin.collecting !== undefined) {
+      this.#keys = IDLE_KEYS;
+      return;
+    }
+    const step = readKey(
+      this.#keys,
+      { type: 'digit', digit: event.digit, at: this.now() },
+      this.deps.settings.keySequenceTimeoutMs,
+    );
+    this.#keys = step.state;
+    if (step.command !== null) {
+      this.logger.debug({ key: step.command }, 'key command');
+      this.send({ type: 'key.command', at: this.now(), command: step.command });
+    }
+  }
+
+  /** A leg we hung up before FreeSWITCH had created it shows up after all: hang it up again. */
+  #rekillIfCancelled(leg: Leg): void {
+    if (!leg.invitee.cancelled || leg.gone || !leg.killRetry) return;
+    leg.killRetry = false;
+    this.logger.info({ leg: leg.uuid }, 'hanging up an invitee leg that appeared after it was cancelled');
+    void this.deps.commander.api(kill(leg.uuid, 'ORIGINATOR_CANCEL'), this.logger);
+  }
+
+  #checkFinished(): void {
+    if (this.#finished || this.#outcome === undefined) return;
+    if (this.#actor.getSnapshot().status === 'active') return;
+    for (const queue of this.#queues.values()) if (queue.busy) return;
+    const waiting = [...this.#legs.values()].filter((leg) => leg.liveInvitee);
+    if (waiting.length > 0) {
+      if (!this.#lingerArmed) {
+        this.#lingerArmed = true;
+        this.deps.timers.arm(`${this.id}:linger`, this.now() + LINGER_MS, () => this.#lingerExpired());
+      }
+      return;
+    }
+    this.#finish();
+  }
+
+  #lingerExpired(): void {
+    for (const leg of this.#legs.values()) {
+      if (!leg.liveInvitee) continue;
+      this.logger.warn({ leg: leg.uuid }, 'invitee leg did not end in time; hanging it up once more');
+      void this.deps.commander.api(kill(leg.uuid), this.logger);
+    }
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.deps.timers.cancelAll(`${this.id}:`);
+    this.deps.registry.remove(this);
+    this.deps.counters.sessionsFinished++;
+    this.logger.debug('session let go of its legs');
+    try {
+      this.deps.onFinished(this);
+    } catch (err) {
+      this.logger.error({ err }, 'session finish listener failed');
+    }
+  }
+
+  #fault(err: unknown, message: string): void {
+    this.deps.counters.sessionErrors++;
+    this.logger.error({ err }, message);
+  }
+}
+
+function describeLeg(leg: Leg, legs: ReadonlyMap<string, Leg>): LegDescription {
+  const invitee = leg.inviteeId === undefined ? undefined : legs.get(leg.inviteeId);
+  return { role: leg.role, inviteeId: leg.inviteeId, invitee: (invitee ?? leg).invitee };
+}
+
+/** `{ invitation: 'talking' }` → `invitation.talking`. */
+export function stateName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value)
+      .map(([key, inner]) => `${key}.${stateName(inner)}`)
+      .join(',');
+  }
+  return String(value);
+}
