@@ -31,6 +31,8 @@ RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force \
  && rm -rf /tmp/* /root/.npm
 COPY --from=build /app/dist ./dist
+# Files tsc does not emit: the dashboard's static files, found beside the compiled module.
+COPY --from=build /app/src/dashboard/public ./dist/src/dashboard/public
 COPY docker/dynconf-entrypoint.sh /usr/local/bin/dynconf-entrypoint
 COPY dynconf.example.yaml /etc/dynconf/dynconf.example.yaml
 

@@ -254,6 +254,22 @@ const ORIGINATE_RESERVED = new Set([
  * USER_BUSY, …). The new leg parks once answered; all its events carry `Unique-ID` = `uuid`.
  */
 export function originate(options: OriginateOptions): BuildResult<ApiCommand> {
+  return originateThen(options, '&park()');
+}
+
+/**
+ * `originate {…}<dialString> &conference(<room>@<profile>)`: the answered leg goes straight into the room
+ * as an ordinary member (the operator API's invitation). Same variables and results as `originate`.
+ */
+export function originateIntoRoom(
+  options: OriginateOptions,
+  target: { room: string; profile: string },
+): BuildResult<ApiCommand> {
+  const bad = firstError(checkRoomOrProfile('room', target.room), checkRoomOrProfile('profile', target.profile));
+  return bad ? fail(bad) : originateThen(options, `&conference(${target.room}@${target.profile})`);
+}
+
+function originateThen(options: OriginateOptions, application: string): BuildResult<ApiCommand> {
   const bad = firstError(
     checkUuid('uuid', options.uuid),
     checkDialString('dialString', options.dialString),
@@ -285,7 +301,7 @@ export function originate(options: OriginateOptions): BuildResult<ApiCommand> {
     const e = add(name, value);
     if (e) return fail({ ...e, field: `variables.${name}` });
   }
-  return api('originate', `{${vars.join(',')}}${options.dialString} &park()`);
+  return api('originate', `{${vars.join(',')}}${options.dialString} ${application}`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,9 +3,10 @@
 // the opaque objects of commands.ts; every command has a mandatory timeout and returns an error value
 // instead of throwing.
 //
-// Replays. esl-lite sends one command at a time; after a reconnect it sends again every command that
-// was queued or still waiting for its reply when the socket dropped, and a command whose caller
-// already got a timeout may still reach FreeSWITCH later. So a command with effects may run late or
+// Replays. Commands are pipelined (patched esl-lite: each written at once, replies matched in order);
+// after a reconnect esl-lite sends again every command that was queued or still waiting for its reply
+// when the socket dropped, and a command whose caller already got a timeout may still reach FreeSWITCH
+// later. So a command with effects may run late or
 // twice, and callers check before they act:
 // - originate always carries a fresh `origination_uuid` of ours. After a timeout or a reconnect, ask
 //   `exists(uuid)` before originating again: `true` means the first attempt lives (use it or kill
@@ -27,8 +28,9 @@ import {
   type EslFrame,
   sendmsgFrame,
 } from './commands.js';
-import { createDecodeCounters, decodeEvent, decodePlainEvent } from './decode.js';
+import { createDecodeCounters, decodeJsonBody, decodePlainEvent } from './decode.js';
 import type { DecodeCounters, DynconfEvent, EventOf } from './events.js';
+import { type ReactionSample, ReactionTracker } from './reaction.js';
 import type { CommandError } from './result.js';
 import { type Backoff, EslTransport, type FrameHeaders } from './transport.js';
 
@@ -85,6 +87,11 @@ export interface EslConnectionOptions {
   connectTimeoutMs?: number;
   /** Time source for reconnect delays (default: the wall clock). */
   clock?: Clock;
+  /**
+   * Measurement hook (benchmarks): called for each DTMF key with the time from reading it to writing
+   * the first command about its channel. Off (and free) when not given.
+   */
+  onReaction?: (sample: ReactionSample) => void;
 }
 
 export interface CommandOptions {
@@ -165,6 +172,7 @@ export class EslConnection {
   readonly #logger: Logger;
   readonly #transport: EslTransport;
   readonly #client: EslClient;
+  readonly #reactions: ReactionTracker | undefined;
 
   constructor(options: EslConnectionOptions) {
     this.#logger = options.logger.child({ module: 'esl', host: options.host, port: options.port });
@@ -174,6 +182,8 @@ export class EslConnection {
       if (bad) throw new RangeError(`customSubclasses: "${subclass}" ${bad.reason}`);
     }
     this.#customSubclasses = [...new Set(subclasses)];
+    const reactions = options.onReaction && new ReactionTracker(options.onReaction);
+    this.#reactions = reactions;
     this.#transport = new EslTransport({
       host: options.host,
       port: options.port,
@@ -188,6 +198,9 @@ export class EslConnection {
         connectFailed: (error, attempt, retryInMs) => this.#onConnectFailed(error, attempt, retryInMs),
         eventBody: (body, json) => this.#onEventBody(body, json),
         otherFrame: (contentType) => this.#onOtherFrame(contentType),
+        ...(reactions && {
+          commandWritten: (command) => reactions.commandWritten(command, performance.now()),
+        }),
       },
     });
     // esl-lite's own logs: at most `info` (its debug logs would include the `auth` command).
@@ -256,8 +269,9 @@ export class EslConnection {
 
   /**
    * `api <command>`: waits for the `api/response`. A body starting with `-` (`-ERR …`, `-USAGE …`)
-   * is `{ ok: false, error: { kind: 'rejected' } }`. esl-lite sends one command at a time, so a slow
-   * api command delays the ones after it: use bgapi for anything that can take long (originate).
+   * is `{ ok: false, error: { kind: 'rejected' } }`. FreeSWITCH runs a connection's commands one after
+   * the other, so a slow api command delays the ones after it: use bgapi for anything that can take long
+   * (originate).
    */
   async api(command: ApiCommand, options: CommandOptions): Promise<ApiResult> {
     const frame = apiFrame(command);
@@ -428,20 +442,15 @@ export class EslConnection {
   }
 
   #onEventBody(body: Buffer, json: boolean): void {
+    const readAt = this.#reactions === undefined ? 0 : performance.now();
     let event: DynconfEvent | undefined;
     if (json) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch {
-        this.#decodeCounters.malformed++;
-        return;
-      }
-      event = decodeEvent(parsed, this.#decodeCounters);
+      event = decodeJsonBody(body, this.#decodeCounters);
     } else {
       event = decodePlainEvent(body.toString('utf8'), this.#decodeCounters);
     }
     if (event === undefined) return;
+    this.#reactions?.eventRead(event, readAt);
     if (event.type === 'background-job') {
       const waiter = this.#jobs.get(event.jobUuid);
       if (waiter) {

@@ -46,6 +46,8 @@ export interface TransportHooks {
   eventBody(body: Buffer, json: boolean): void;
   /** Any other frame (disconnect notice, rude rejection, log data, …). */
   otherFrame(contentType: string | undefined, body: Buffer): void;
+  /** A command is being written to the socket (only for measurements; optional). */
+  commandWritten?(command: Buffer): void;
 }
 
 export interface TransportOptions {
@@ -91,6 +93,7 @@ export class EslTransport {
       request.resolve(undefined);
       return;
     }
+    this.#options.hooks.commandWritten?.(request.buf);
     // The outcome is not handed to esl-lite: it would log the request, and the `auth` request holds
     // the password. A failed write shows up as the socket closing.
     socket.write(request.buf, (err) => {

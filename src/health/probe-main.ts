@@ -6,5 +6,8 @@ if ('error' in options) {
   process.stdout.write(`health probe: ${options.error}\n`);
   process.exitCode = 2;
 } else {
-  process.exitCode = await runHealthProbe({ env: process.env, cwd: process.cwd(), stdout: process.stdout }, options);
+  process.exitCode = await runHealthProbe(
+    { env: process.env, cwd: process.cwd(), stdout: process.stdout },
+    options,
+  );
 }

@@ -32,7 +32,8 @@ export function parseProbeArgs(argv: readonly string[]): ProbeOptions | { error:
     else if (arg === '--ready') check = 'ready';
     else if (arg === '--timeout-ms') {
       const value = Number(argv[++i]);
-      if (!Number.isInteger(value) || value < 100 || value > 60_000) return { error: '--timeout-ms needs 100 to 60000' };
+      if (!Number.isInteger(value) || value < 100 || value > 60_000)
+        return { error: '--timeout-ms needs 100 to 60000' };
       timeoutMs = value;
     } else return { error: `unknown argument ${JSON.stringify(arg)} (use --ready, --live, --timeout-ms N)` };
   }
@@ -60,7 +61,12 @@ export async function runHealthProbe(io: ProbeIo, options: ProbeOptions = {}): P
     return response.ok ? 0 : 1;
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-    const why = cause === 'ECONNREFUSED' ? 'connection refused' : cause === 'TimeoutError' ? 'no answer in time' : cause;
+    const why =
+      cause === 'ECONNREFUSED'
+        ? 'connection refused'
+        : cause === 'TimeoutError'
+          ? 'no answer in time'
+          : cause;
     io.stdout.write(`unhealthy: ${url} (${why})\n`);
     return 1;
   }

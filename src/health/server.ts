@@ -40,7 +40,10 @@ function readiness(isReady: () => Readiness): { ready: boolean; reason?: string 
     if (typeof value === 'boolean') return { ready: value };
     return value.reason === undefined ? { ready: value.ready } : { ready: value.ready, reason: value.reason };
   } catch (err) {
-    return { ready: false, reason: `readiness check failed: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ready: false,
+      reason: `readiness check failed: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
@@ -55,7 +58,10 @@ function answer(request: IncomingMessage, isReady: () => Readiness): Answer {
   if (path === HEALTH_PATHS.live) return { status: 200, body: { status: 'ok' } };
   const state = readiness(isReady);
   if (state.ready) return { status: 200, body: { status: 'ready' } };
-  return { status: 503, body: { status: 'not ready', ...(state.reason === undefined ? {} : { reason: state.reason }) } };
+  return {
+    status: 503,
+    body: { status: 'not ready', ...(state.reason === undefined ? {} : { reason: state.reason }) },
+  };
 }
 
 function respond(request: IncomingMessage, response: ServerResponse, result: Answer): void {
@@ -73,7 +79,12 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      const why = err.code === 'EADDRINUSE' ? 'address in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      const why =
+        err.code === 'EADDRINUSE'
+          ? 'address in use'
+          : err.code === 'EACCES'
+            ? 'permission denied'
+            : err.message;
       reject(new Error(`health endpoint cannot listen on ${host}:${port}: ${why}`));
     };
     const onListening = () => {

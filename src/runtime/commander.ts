@@ -18,7 +18,9 @@ export interface EslPort {
   ): Promise<ExecuteResult>;
 }
 
-export type CommandOutcome = { readonly ok: true; readonly body: string } | { readonly ok: false; readonly error: string };
+export type CommandOutcome =
+  | { readonly ok: true; readonly body: string }
+  | { readonly ok: false; readonly error: string };
 
 export interface CommanderCounters {
   readonly sent: number;
@@ -108,11 +110,16 @@ export class Commander {
   }
 
   /** The port never should throw; if it does, the failure is still a value. */
-  async #safe<T extends { ok: boolean }>(send: () => Promise<T>): Promise<T | { ok: false; error: CommandError }> {
+  async #safe<T extends { ok: boolean }>(
+    send: () => Promise<T>,
+  ): Promise<T | { ok: false; error: CommandError }> {
     try {
       return await send();
     } catch (err) {
-      return { ok: false, error: { kind: 'failed', message: err instanceof Error ? err.message : String(err) } };
+      return {
+        ok: false,
+        error: { kind: 'failed', message: err instanceof Error ? err.message : String(err) },
+      };
     }
   }
 }

@@ -28,11 +28,13 @@ const isAdmin = (event: ConferenceEvent, scope: ConferenceScope) =>
 
 export const CONFERENCE_ACTIONS: Readonly<Record<string, Handler>> = {
   'add-member': (event, scope) => {
-    if (isAdmin(event, scope)) return { event: { type: 'room.joined', at: scope.at }, note: 'administrator joined the room' };
+    if (isAdmin(event, scope))
+      return { event: { type: 'room.joined', at: scope.at }, note: 'administrator joined the room' };
     return event.room === scope.room ? { note: 'member joined the room' } : undefined;
   },
   'del-member': (event, scope) => {
-    if (isAdmin(event, scope)) return { event: { type: 'room.left', at: scope.at }, note: 'administrator left the room' };
+    if (isAdmin(event, scope))
+      return { event: { type: 'room.left', at: scope.at }, note: 'administrator left the room' };
     return event.room === scope.room ? { note: 'member left the room' } : undefined;
   },
   'conference-create': (event, scope) => (event.room === scope.room ? { note: 'room created' } : undefined),
@@ -40,6 +42,9 @@ export const CONFERENCE_ACTIONS: Readonly<Record<string, Handler>> = {
 };
 
 /** Runs the handler for the event's action, if there is one. */
-export function handleConferenceEvent(event: ConferenceEvent, scope: ConferenceScope): ConferenceOutcome | undefined {
+export function handleConferenceEvent(
+  event: ConferenceEvent,
+  scope: ConferenceScope,
+): ConferenceOutcome | undefined {
   return CONFERENCE_ACTIONS[event.action]?.(event, scope);
 }

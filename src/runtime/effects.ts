@@ -25,7 +25,6 @@ const ORIGINATE_SLACK_SEC = 5;
 /** Clock ms the other party of flow 2 may take to park after the presser was taken out of the call. */
 const HOLD_PARK_WAIT_MS = 5_000;
 
-
 export function createEffects(session: Session): SessionEffects {
   const { actions, deps, admin } = session;
   const { settings, timers, commander } = deps;
@@ -34,7 +33,13 @@ export function createEffects(session: Session): SessionEffects {
   const send = (event: SessionEvent) => session.send(event);
   const failed = (command: FailableCommand, detail: string, legId?: string) => {
     log.warn({ command, detail, ...(legId === undefined ? {} : { legId }) }, 'command failed');
-    send({ type: 'command.failed', at: session.now(), command, detail, ...(legId === undefined ? {} : { legId }) });
+    send({
+      type: 'command.failed',
+      at: session.now(),
+      command,
+      detail,
+      ...(legId === undefined ? {} : { legId }),
+    });
   };
   const sound = (prompt: Prompt | PromptId) => settings.prompts[prompt];
   const other = (): Leg | undefined => session.other;
@@ -43,7 +48,12 @@ export function createEffects(session: Session): SessionEffects {
   return {
     collectPin() {
       session.enqueue(admin, 'collectPin', async () => {
-        const result = await actions.collect(admin, session.queue(admin), settings.pinEntry, settings.session.pinEntryTimeoutMs);
+        const result = await actions.collect(
+          admin,
+          session.queue(admin),
+          settings.pinEntry,
+          settings.session.pinEntryTimeoutMs,
+        );
         if (result.kind === 'failed') return failed('collectPin', result.detail);
         if (result.kind !== 'done') return;
         const entry = readDigits(result.event, PIN_VARIABLE);
@@ -99,6 +109,7 @@ export function createEffects(session: Session): SessionEffects {
         // park_after_bridge parks the other party once the presser is taken out of the call (trace 08).
         await leg.waitParked(HOLD_PARK_WAIT_MS);
         if (!session.holdWanted || leg.gone || !leg.parked) return;
+        await actions.keepPlayingOnKeys(leg);
         await actions.playLooping(leg, sound('hold-music'), false);
       });
     },
@@ -162,7 +173,12 @@ export function createEffects(session: Session): SessionEffects {
           log.info('no number dialed');
           return send({ type: 'number.none', at: session.now() });
         }
-        send({ type: 'number.dialed', at: session.now(), digits: entry.digits, route: routeFor(session, entry.digits) });
+        send({
+          type: 'number.dialed',
+          at: session.now(),
+          digits: entry.digits,
+          route: routeFor(session, entry.digits),
+        });
       });
     },
 
@@ -175,7 +191,8 @@ export function createEffects(session: Session): SessionEffects {
         const decision = session.routes.get(legId);
         if (decision === undefined) return failed('callInvitee', 'no route for this leg', legId);
         deps.counters.invitations++;
-        const timeoutSec = Math.ceil(route.ringTimeoutMs / 1000) + (route.answerSupervision ? ORIGINATE_SLACK_SEC : 0);
+        const timeoutSec =
+          Math.ceil(route.ringTimeoutMs / 1000) + (route.answerSupervision ? ORIGINATE_SLACK_SEC : 0);
         const command = originate({
           uuid: legId,
           dialString: decision.dialString,
@@ -208,6 +225,7 @@ export function createEffects(session: Session): SessionEffects {
 
     playRingback() {
       session.enqueue(admin, 'playRingback', async () => {
+        await actions.keepPlayingOnKeys(admin);
         await actions.playLooping(admin, sound('ringback'));
       });
     },
@@ -215,7 +233,8 @@ export function createEffects(session: Session): SessionEffects {
     bridgeAdminAndInvitee({ legId }) {
       session.enqueue(admin, 'bridgeAdminAndInvitee', async () => {
         const leg = invitee(legId);
-        if (leg === undefined || leg.gone) return failed('bridgeAdminAndInvitee', 'the invitee leg is gone', legId);
+        if (leg === undefined || leg.gone)
+          return failed('bridgeAdminAndInvitee', 'the invitee leg is gone', legId);
         if (admin.gone) return;
         // B has these from its originate; A needs them so that ending the private talk parks it (trace 06).
         await actions.setVariables(admin, PARK_AFTER_BRIDGE);
@@ -246,6 +265,7 @@ export function createEffects(session: Session): SessionEffects {
 
     returnAdminToRoom({ room }) {
       session.enqueue(admin, 'returnAdminToRoom', async () => {
+        await actions.settleAfterBridge(admin);
         const sent = await actions.transferToRoom(admin, room, true);
         if (!sent.ok && !admin.gone) failed('returnAdminToRoom', sent.error);
       });
@@ -294,11 +314,20 @@ function routeFor(session: Session, digits: string): Route {
   };
   const decision = resolveRoute(settings.routes, digits, caller);
   if (!decision.allowed) {
-    session.logger.info({ number: digits, reason: decision.reason, rule: decision.ruleName }, 'number refused');
-    return { allowed: false, reason: decision.reason === 'invalid-number' ? 'invalid-number' : 'not-allowed' };
+    session.logger.info(
+      { number: digits, reason: decision.reason, rule: decision.ruleName },
+      'number refused',
+    );
+    return {
+      allowed: false,
+      reason: decision.reason === 'invalid-number' ? 'invalid-number' : 'not-allowed',
+    };
   }
   if (session.routes.size >= settings.maxOutboundLegsPerAdmin) {
-    session.logger.warn({ limit: settings.maxOutboundLegsPerAdmin }, 'number refused: too many calls from this session');
+    session.logger.warn(
+      { limit: settings.maxOutboundLegsPerAdmin },
+      'number refused: too many calls from this session',
+    );
     return { allowed: false, reason: 'not-allowed' };
   }
   const legId = randomUUID();

@@ -17,7 +17,7 @@ import {
 } from '../esl/commands.js';
 import type { EventOf } from '../esl/events.js';
 import type { Logger } from '../log.js';
-import type { CommandOutcome, Commander } from './commander.js';
+import type { Commander, CommandOutcome } from './commander.js';
 import type { LegQueue } from './leg-queue.js';
 import type { Leg } from './legs.js';
 import type { DigitCollection } from './settings.js';
@@ -71,13 +71,25 @@ export class LegActions {
     if (leg.gone) return false;
     if (leg.parked) return true;
     const peer = leg.bridgedTo === undefined ? undefined : this.#d.leg(leg.bridgedTo);
-    const peerLeaving = peer !== undefined && (peer.gone || peer.invitee.cancelled);
+    const peerLeaving = peer !== undefined && (peer.gone || peer.invitee.cancelled || peer.invitee.joined);
     if (leg.parkExpected || peerLeaving) {
       const waited = await leg.waitParked(PARK_GRACE_MS);
       if (waited.outcome === 'matched') return true;
       if (waited.outcome === 'gone') return false;
     }
     return this.park(leg);
+  }
+
+  /**
+   * The leg's bridge peer is leaving (hung up, cancelled, or being moved into the room): park_after_bridge
+   * parks the leg in a moment (traces 07, 10). Waits for that park, as the recordings do, before the leg is
+   * moved on; a leg not in such a bridge goes on at once.
+   */
+  async settleAfterBridge(leg: Leg): Promise<void> {
+    if (leg.gone || leg.bridgedTo === undefined) return;
+    const peer = this.#d.leg(leg.bridgedTo);
+    if (peer === undefined || !(peer.gone || peer.invitee.cancelled || peer.invitee.joined)) return;
+    await leg.waitParked(PARK_GRACE_MS);
   }
 
   /** `uuid_transfer <leg> park inline`, then waits for its CHANNEL_PARK. */
@@ -92,15 +104,29 @@ export class LegActions {
     return waited.outcome === 'matched';
   }
 
-  /** Stops a looping prompt we started on the leg (ringback, hold music) and waits until it has ended. */
+  /**
+   * Stops a looping prompt we started on the leg (ringback, hold music) and waits until it has ended. The
+   * break is sent only once the prompt runs (its CHANNEL_EXECUTE): a break that comes before finds nothing
+   * to stop, and the prompt would then loop in front of everything queued after it.
+   */
   async stopLooping(leg: Leg): Promise<void> {
     const looping = leg.looping;
     if (looping === undefined || leg.gone) return;
-    const wait = leg.waitCompleted(looping, BREAK_WAIT_MS);
+    const completed = leg.waitCompleted(looping, BREAK_WAIT_MS);
+    if (!leg.loopingStarted) {
+      const started = await leg.waitFor(
+        (e) => e.type === 'channel-execute' && e.channel.uuid === leg.uuid && e.applicationUuid === looping,
+        BREAK_WAIT_MS,
+      ).done;
+      if (started.outcome === 'gone' || leg.looping !== looping) {
+        completed.interrupt();
+        return;
+      }
+    }
     const sent = await this.api(breakMedia(leg.uuid));
-    if (!sent.ok) wait.interrupt();
-    await wait.done;
-    leg.looping = undefined;
+    if (!sent.ok) completed.interrupt();
+    await completed.done;
+    if (leg.looping === looping) leg.looping = undefined;
   }
 
   /**
@@ -110,7 +136,8 @@ export class LegActions {
   async play(leg: Leg, path: string): Promise<boolean> {
     if (leg.gone) return false;
     const peer = leg.bridgedTo === undefined ? undefined : this.#d.leg(leg.bridgedTo);
-    const inLiveBridge = leg.bridgedTo !== undefined && !(peer !== undefined && (peer.gone || peer.invitee.cancelled));
+    const inLiveBridge =
+      leg.bridgedTo !== undefined && !(peer !== undefined && (peer.gone || peer.invitee.cancelled));
     if (leg.inRoom || inLiveBridge) {
       const sent = await this.api(broadcast(leg.uuid, path, 'aleg'));
       return sent.ok;
@@ -128,6 +155,16 @@ export class LegActions {
     return done.outcome === 'matched';
   }
 
+  /**
+   * FreeSWITCH's playback ends on `*` by default (playback_terminators): a looping prompt would stop at the
+   * first key of `*#`. `none` keeps it playing; the keys still arrive as DTMF events.
+   */
+  async keepPlayingOnKeys(leg: Leg): Promise<void> {
+    if (leg.gone || leg.terminatorsCleared) return;
+    const sent = await this.api(setVariable(leg.uuid, 'playback_terminators', 'none'));
+    if (sent.ok) leg.terminatorsCleared = true;
+  }
+
   /** Starts a looping prompt on the parked leg; it runs until the next move of the leg (or a break). */
   async playLooping(leg: Leg, path: string, parkIfNeeded = true): Promise<boolean> {
     await this.stopLooping(leg);
@@ -135,6 +172,7 @@ export class LegActions {
     if (!parked) return false;
     const eventUuid = randomUUID();
     leg.looping = eventUuid;
+    leg.loopingStarted = false;
     const sent = await this.#d.commander.execute(leg.uuid, playback(path), this.#d.logger, eventUuid);
     if (!sent.ok) leg.looping = undefined;
     return sent.ok;
@@ -147,14 +185,20 @@ export class LegActions {
   async collect(leg: Leg, queue: LegQueue, entry: DigitCollection, boundMs: number): Promise<CollectResult> {
     if (queue.pendingCount > 0) return { kind: 'superseded' };
     await this.stopLooping(leg);
-    if (!(await this.ensureParked(leg))) return leg.gone ? { kind: 'gone' } : { kind: 'failed', detail: 'not parked' };
+    if (!(await this.ensureParked(leg)))
+      return leg.gone ? { kind: 'gone' } : { kind: 'failed', detail: 'not parked' };
     if (queue.pendingCount > 0) return { kind: 'superseded' };
     const eventUuid = randomUUID();
     leg.collecting = eventUuid;
     const wait = leg.waitCompleted(eventUuid, boundMs);
     queue.onQueued = wait.interrupt;
     try {
-      const sent = await this.#d.commander.execute(leg.uuid, playAndGetDigits(entry), this.#d.logger, eventUuid);
+      const sent = await this.#d.commander.execute(
+        leg.uuid,
+        playAndGetDigits(entry),
+        this.#d.logger,
+        eventUuid,
+      );
       if (!sent.ok) {
         wait.interrupt();
         leg.collecting = undefined;
@@ -177,7 +221,9 @@ export class LegActions {
   /** `uuid_transfer <leg> conference:<room>@<profile>[+flags{moderator}] inline` (never `-both`). */
   async transferToRoom(leg: Leg, room: string, moderator: boolean): Promise<CommandOutcome> {
     if (leg.gone) return { ok: false, error: 'the leg is gone' };
-    const sent = await this.api(transferToConference(leg.uuid, { room, profile: this.#d.profile, moderator }));
+    const sent = await this.api(
+      transferToConference(leg.uuid, { room, profile: this.#d.profile, moderator }),
+    );
     if (sent.ok) {
       leg.parked = false;
       leg.parkExpected = false;

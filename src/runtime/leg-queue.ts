@@ -18,8 +18,12 @@ export class LegQueue {
   /** Called when a step is queued while another runs (lets a running digit collection give way). */
   onQueued: (() => void) | undefined;
 
-  constructor(logger: Logger) {
+  readonly #onIdle: () => void;
+
+  /** `onIdle` runs each time the queue has run everything queued. */
+  constructor(logger: Logger, onIdle: () => void = () => {}) {
     this.#logger = logger;
+    this.#onIdle = onIdle;
   }
 
   /** Queues a step; it starts after every step queued before it has finished. */
@@ -76,5 +80,10 @@ export class LegQueue {
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
+    try {
+      this.#onIdle();
+    } catch (err) {
+      this.#logger.error({ err }, 'queue idle listener failed');
+    }
   }
 }

@@ -48,10 +48,14 @@ export class Leg {
   gone = false;
   /** A channel event was seen for it (an originated leg exists in FreeSWITCH). */
   seen = false;
+  /** playback_terminators was set to `none` on the channel (see LegActions.keepPlayingOnKeys). */
+  terminatorsCleared = false;
   /** Our hangup found no such channel yet (originate still starting): hang it up when it shows up. */
   killRetry = false;
   /** Event uuid of a looping playback we started (ringback, hold music), until it completes. */
   looping: string | undefined;
+  /** Its CHANNEL_EXECUTE was seen: it runs now (a break sent before that would find nothing to stop). */
+  loopingStarted = false;
   /** Event uuid of a play_and_get_digits we started, until it completes. */
   collecting: string | undefined;
   readonly invitee: InviteeFacts = {
@@ -87,6 +91,8 @@ export class Leg {
           this.parked = false;
           break;
         case 'channel-execute':
+          if (event.applicationUuid !== undefined && event.applicationUuid === this.looping)
+            this.loopingStarted = true;
           if (event.application === 'conference') {
             this.inRoom = true;
             this.parked = false;
@@ -94,8 +100,10 @@ export class Leg {
           break;
         case 'channel-execute-complete':
           if (event.application === 'conference') this.inRoom = false;
-          if (event.applicationUuid !== undefined && event.applicationUuid === this.looping) this.looping = undefined;
-          if (event.applicationUuid !== undefined && event.applicationUuid === this.collecting) this.collecting = undefined;
+          if (event.applicationUuid !== undefined && event.applicationUuid === this.looping)
+            this.looping = undefined;
+          if (event.applicationUuid !== undefined && event.applicationUuid === this.collecting)
+            this.collecting = undefined;
           break;
         case 'channel-hangup':
         case 'channel-hangup-complete':
@@ -166,7 +174,10 @@ export class Leg {
   /** Waits for the CHANNEL_EXECUTE_COMPLETE of the app we sent with `eventUuid`. */
   waitCompleted(eventUuid: string, timeoutMs: number) {
     return this.waitFor(
-      (e) => e.type === 'channel-execute-complete' && e.channel.uuid === this.uuid && e.applicationUuid === eventUuid,
+      (e) =>
+        e.type === 'channel-execute-complete' &&
+        e.channel.uuid === this.uuid &&
+        e.applicationUuid === eventUuid,
       timeoutMs,
     );
   }

@@ -1,7 +1,7 @@
 // Which session an event belongs to: by channel uuid (the administrator's leg, the other party of flow 2,
 // the invitee legs a session originated — registered before the originate is sent — and legs related to
 // them: loopback `-b` legs through `variable_other_loopback_leg_uuid`, legs whose Other-Leg-Unique-ID is
-// an invitee or related leg), by Job-UUID for background jobs, and by room name for conference events
+// an invitee or related leg when it is created), by Job-UUID for background jobs, and by room name for conference events
 // without a channel.
 import type { DynconfEvent } from '../esl/events.js';
 import type { Leg } from './legs.js';
@@ -96,8 +96,15 @@ export class SessionRegistry<S extends RoutableSession> {
     return this.#adoptRelated(event, uuid);
   }
 
-  #adoptRelated(event: Exclude<DynconfEvent, { type: 'background-job' | 'conference' | 'custom' }>, uuid: string) {
-    const parents = [event.channel.variable('other_loopback_leg_uuid'), event.channel.otherLegUuid];
+  #adoptRelated(
+    event: Exclude<DynconfEvent, { type: 'background-job' | 'conference' | 'custom' }>,
+    uuid: string,
+  ) {
+    const parents: Array<string | undefined> = [event.channel.variable('other_loopback_leg_uuid')];
+    // Other-Leg-Unique-ID names the leg that created this one only on its creation events; later (e.g. in a
+    // bridge) it names any peer, which would wrongly adopt an administrator bridged with an invitee.
+    if (event.type === 'channel-create' || event.type === 'channel-outgoing')
+      parents.push(event.channel.otherLegUuid);
     for (const parentUuid of parents) {
       if (parentUuid === undefined || parentUuid === uuid) continue;
       const parent = this.#legs.get(parentUuid);

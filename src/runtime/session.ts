@@ -29,7 +29,12 @@ import type { LockoutReason, PinGuard } from './lockout.js';
 import type { SessionRegistry } from './registry.js';
 import type { RuntimeSettings } from './settings.js';
 import type { DeadlineTimers } from './timers.js';
-import { type LegDescription, type Translation, translateChannelEvent, translateOriginateJob } from './translate.js';
+import {
+  type LegDescription,
+  type Translation,
+  translateChannelEvent,
+  translateOriginateJob,
+} from './translate.js';
 
 /** How long (clock ms) a released session waits for the legs it hung up to go before it lets go of them. */
 export const LINGER_MS = 30_000;
@@ -47,6 +52,8 @@ export interface SessionDeps {
   readonly counters: RuntimeCounters;
   /** Called once, when the session has ended and let go of everything. */
   readonly onFinished: (session: Session) => void;
+  /** Sees every event sent to the machine (metrics: how invitations end). Must not throw. */
+  readonly observe?: (sessionId: string, event: SessionEvent) => void;
 }
 
 export interface SessionInit {
@@ -164,7 +171,10 @@ export class Session {
     }
     if (options.lockedOut !== undefined) {
       this.deps.counters.lockouts++;
-      this.logger.warn({ caller: this.lockoutKey, reason: options.lockedOut }, 'caller is locked out; PIN refused');
+      this.logger.warn(
+        { caller: this.lockoutKey, reason: options.lockedOut },
+        'caller is locked out; PIN refused',
+      );
       this.send({ type: 'caller.lockedOut', at: this.now() });
     }
   }
@@ -177,6 +187,7 @@ export class Session {
   send(event: SessionEvent): void {
     if (this.#actor.getSnapshot().status !== 'active') return;
     try {
+      this.deps.observe?.(this.id, event);
       this.#actor.send(event);
     } catch (err) {
       this.#fault(err, 'session machine refused an event');
@@ -209,13 +220,13 @@ export class Session {
   queue(leg: Leg): LegQueue {
     let queue = this.#queues.get(leg.uuid);
     if (queue === undefined) {
-      queue = new LegQueue(this.logger.child({ leg: leg.uuid }));
+      queue = new LegQueue(this.logger.child({ leg: leg.uuid }), () => this.#checkFinished());
       this.#queues.set(leg.uuid, queue);
     }
     return queue;
   }
 
-  /** Queues a step on a leg; `#checkFinished` runs after it. */
+  /** Queues a step on a leg (see LegQueue); a failure is logged and counted, never thrown. */
   enqueue(leg: Leg, name: string, step: () => Promise<void>): void {
     this.queue(leg).push(name, async () => {
       try {
@@ -223,7 +234,6 @@ export class Session {
       } catch (err) {
         this.#fault(err, `effect ${name} failed`);
       }
-      queueMicrotask(() => this.#checkFinished());
     });
   }
 
@@ -254,6 +264,13 @@ export class Session {
     try {
       const leg = this.#legs.get(inviteeId);
       if (leg === undefined) return;
+      if (!event.ok && leg.seen && !leg.gone) {
+        // The channel exists: its own events tell how the call ends. (An originate replayed after a
+        // reconnect fails on the uuid already in use, while the first attempt still rings.)
+        leg.invitee.jobDone = true;
+        this.logger.info({ leg: inviteeId, result: event.reply }, 'originate result ignored: the leg is up');
+        return;
+      }
       this.#apply(leg, translateOriginateJob(event, describeLeg(leg, this.#legs), this.now()));
       if (!event.ok) this.logger.info({ leg: inviteeId, result: event.reply }, 'invitee call attempt ended');
       else this.#rekillIfCancelled(leg);
@@ -264,7 +281,11 @@ export class Session {
   }
 
   deliverRoomEvent(event: EventOf<'conference'>): void {
-    const outcome = handleConferenceEvent(event, { room: this.room, adminUuid: this.adminUuid, at: this.now() });
+    const outcome = handleConferenceEvent(event, {
+      room: this.room,
+      adminUuid: this.adminUuid,
+      at: this.now(),
+    });
     if (outcome?.note) this.logger.debug({ action: event.action }, outcome.note);
     if (outcome?.event) this.send(outcome.event);
   }
@@ -285,6 +306,37 @@ export class Session {
       ...(this.#outcome === undefined ? {} : { outcome: this.#outcome }),
       startedAt: this.startedAt,
     };
+  }
+
+  /**
+   * After the event socket was down: events may have been missed. Asks FreeSWITCH which of this session's
+   * legs still exist and reports the ones that went away as if their hang-up had been seen.
+   */
+  async resync(exists: (uuid: string) => Promise<boolean | undefined>): Promise<void> {
+    const legs = [
+      this.admin,
+      ...(this.other ? [this.other] : []),
+      ...[...this.#legs.values()].filter((l) => l.liveInvitee),
+    ];
+    for (const leg of legs) {
+      if (leg.gone || this.#finished) continue;
+      if ((await exists(leg.uuid)) !== false) continue;
+      this.logger.warn({ leg: leg.uuid, role: leg.role }, 'leg ended while the event socket was down');
+      leg.markGone();
+      const at = this.now();
+      if (leg.role === 'admin') this.send({ type: 'admin.hungUp', at });
+      else if (leg.role === 'other') this.send({ type: 'other.hungUp', at });
+      else if (leg.role === 'invitee' && !leg.invitee.ended && !leg.invitee.cancelled) {
+        leg.invitee.ended = true;
+        const legId = leg.uuid;
+        this.send(
+          leg.invitee.answered
+            ? { type: 'invitee.hungUp', at, legId }
+            : { type: 'invitee.failed', at, legId, reason: 'failed' },
+        );
+      }
+    }
+    this.#checkFinished();
   }
 
   /** The controller is stopping: forget timers and let go without waiting for legs. */
@@ -333,7 +385,11 @@ export class Session {
       return;
     }
     if (event.type === 'background-job' || event.type === 'custom') return;
-    if (leg.role === 'invitee' && event.type !== 'channel-hangup' && event.type !== 'channel-hangup-complete') {
+    if (
+      leg.role === 'invitee' &&
+      event.type !== 'channel-hangup' &&
+      event.type !== 'channel-hangup-complete'
+    ) {
       this.#rekillIfCancelled(leg);
     }
     if (event.type === 'channel-hangup' && leg.role !== 'related') {

@@ -112,11 +112,13 @@ function answered(leg: LegDescription, legId: string, at: number): Translation {
  */
 function voicemailOf(event: DynconfEvent, leg: LegDescription, at: number): Translation {
   const legId = leg.inviteeId;
-  if (legId === undefined || leg.invitee.voicemail || leg.invitee.ended || leg.invitee.cancelled) return NOTHING;
+  if (legId === undefined || leg.invitee.voicemail || leg.invitee.ended || leg.invitee.cancelled)
+    return NOTHING;
   if (!('channel' in event) || event.channel === undefined) return NOTHING;
   const runsVoicemail = event.type === 'channel-execute' && event.application === 'voicemail';
   const voicemailLoopback =
-    event.channel.name?.startsWith('loopback/') === true && event.channel.variable('loopback_app') === 'voicemail';
+    event.channel.name?.startsWith('loopback/') === true &&
+    event.channel.variable('loopback_app') === 'voicemail';
   if (!runsVoicemail && !voicemailLoopback) return NOTHING;
   return { events: [{ type: 'invitee.voicemail', at, legId }], facts: { voicemail: true } };
 }

@@ -56,7 +56,8 @@ function afterBridge(core: Core, ch: Channel): void {
     }
     return;
   }
-  core.hangup(ch, 'NORMAL_CLEARING', 'local');
+  // a leg bridged on early media is cancelled, an answered one gets a BYE
+  core.hangup(ch, ch.answerState === 'answered' ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL', 'local');
 }
 
 function finishBridgeFrame(core: Core, ch: Channel, frame: Frame, continueDialplan: boolean): void {
@@ -107,21 +108,26 @@ export function uuidBridge(core: Core, a: Channel, b: Channel): void {
       for (const ch of [a, b]) if (!ch.gone && !ch.hangingUp) afterBridge(core, ch);
       return;
     }
-    for (const ch of [a, b]) {
-      if (ch.bridge?.peer === (ch === a ? b : a)) continue;
-      core.leaveEverything(ch, 'transfer');
-    }
     const now = core.nowMicros();
     const source = (other: Channel) => `${Math.floor(now / 1e6)}:${randomUUID()}:uuid_br:${other.uuid}`;
     for (const [ch, other] of [
       [a, b],
       [b, a],
     ] as const) {
-      ch.profile = { ...ch.profile, transferSource: source(other), profileIndex: ch.profile.profileIndex + 1 };
+      ch.profile = {
+        ...ch.profile,
+        transferSource: source(other),
+        profileIndex: ch.profile.profileIndex + 1,
+      };
       ch.setVar('transfer_source', ch.profile.transferSource);
       ch.other = { type: ch === a ? 'originatee' : 'originator', leg: other };
     }
     a.setVar('uuid_bridge', b.uuid);
+    // the legs already show each other (Other-Leg-*) when they leave park (trace 06)
+    for (const ch of [a, b]) {
+      if (ch.bridge?.peer === (ch === a ? b : a)) continue;
+      core.leaveEverything(ch, 'transfer');
+    }
     core.after(STEP_MS, () => {
       if (a.gone || a.hangingUp || b.gone || b.hangingUp) {
         for (const ch of [a, b]) if (!ch.gone && !ch.hangingUp) afterBridge(core, ch);

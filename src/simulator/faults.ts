@@ -10,7 +10,11 @@ function wallSleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
-export function createFaults(core: Core, server: EslServer): Faults {
+export function createFaults(
+  core: Core,
+  server: EslServer,
+  afterCrash: () => void = () => undefined,
+): Faults {
   return {
     dropConnections: () => server.dropConnections(),
     delayEvents: (ms) => {
@@ -23,7 +27,8 @@ export function createFaults(core: Core, server: EslServer): Faults {
         return;
       }
       const windowSize = options.windowSize ?? 4;
-      if (!(windowSize >= 1)) throw new RangeError(`reorderWithinAllowed: windowSize must be >= 1, got ${windowSize}`);
+      if (!(windowSize >= 1))
+        throw new RangeError(`reorderWithinAllowed: windowSize must be >= 1, got ${windowSize}`);
       server.faults.reorder = { windowSize, random: seededRandom(options.seed ?? Date.now()) };
     },
     restart: async (options = {}) => {
@@ -35,6 +40,7 @@ export function createFaults(core: Core, server: EslServer): Faults {
       await server.stop();
       core.wipe();
       core.bus.coreUuid = randomUUID();
+      afterCrash();
       await wallSleep(options.downMs ?? 200);
       await server.listen();
     },

@@ -8,12 +8,14 @@ let callIdSeq = 1;
 
 export function placeInboundCall(core: Core, opts: PlaceCallOptions): Channel {
   const { from, to } = opts;
-  if (!/^[^\s@/]+$/.test(from)) throw new RangeError(`placeCall: "from" must be a user or number, got "${from}"`);
+  if (!/^[^\s@/]+$/.test(from))
+    throw new RangeError(`placeCall: "from" must be a user or number, got "${from}"`);
   if (!/^[^\s@/]+$/.test(to)) throw new RangeError(`placeCall: "to" must be digits, got "${to}"`);
   const domain = core.config.domain;
   const context = core.config.dialplan.context;
   const contact = opts.contact ?? `${domain}:${phonePort(from)}`;
-  if (!/^[\w.-]+:\d+$/.test(contact)) throw new RangeError(`placeCall: "contact" must be host:port, got "${contact}"`);
+  if (!/^[\w.-]+:\d+$/.test(contact))
+    throw new RangeError(`placeCall: "contact" must be host:port, got "${contact}"`);
   const [contactHost = domain, portText = '5060'] = contact.split(':');
   const port = Number(portText);
   const name = `sofia/internal/${from}@${contact}`;

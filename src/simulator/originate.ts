@@ -35,7 +35,13 @@ type Resolution =
       user?: string;
     }
   | { kind: 'voicemail'; dest: string; box: string; afterMs: number }
-  | { kind: 'loopback'; dest: string; context: string; dialplan: string; app?: { app: string; data: string } };
+  | {
+      kind: 'loopback';
+      dest: string;
+      context: string;
+      dialplan: string;
+      app?: { app: string; data: string };
+    };
 
 /** SIP port of a test phone: stable per extension, so names look like real registrations. */
 export function phonePort(ext: string): number {
@@ -46,8 +52,10 @@ export function phonePort(ext: string): number {
 export class Originator {
   constructor(private readonly core: Core) {}
 
-  private resolve(target: string): Resolution {
+  private resolve(dialTarget: string): Resolution {
     const cfg = this.core.config;
+    // several destinations (`a,b` simultaneous, `a|b` in turn): only the first is dialled
+    const target = dialTarget.split(/[,|]/)[0] ?? dialTarget;
     const slash = target.indexOf('/');
     const endpoint = slash < 0 ? target : target.slice(0, slash);
     const rest = slash < 0 ? '' : target.slice(slash + 1);
@@ -55,7 +63,8 @@ export class Originator {
     if (endpoint === 'user') {
       const user = rest.split('@')[0] ?? '';
       const behaviour = cfg.directory.get(user);
-      if (behaviour === undefined || behaviour.kind === 'no-such-user') return { kind: 'fail', cause: 'SUBSCRIBER_ABSENT' };
+      if (behaviour === undefined || behaviour.kind === 'no-such-user')
+        return { kind: 'fail', cause: 'SUBSCRIBER_ABSENT' };
       if (behaviour.kind === 'unregistered') return { kind: 'fail', cause: 'USER_NOT_REGISTERED' };
       if (behaviour.kind === 'voicemail') {
         return { kind: 'voicemail', dest: user, box: user, afterMs: behaviour.afterMs ?? 0 };
@@ -87,18 +96,31 @@ export class Originator {
       const uri = parts.slice(1).join('/');
       const [user = '', host = ''] = uri.split('@');
       const explicit = cfg.sipEndpoints.get(uri) ?? cfg.sipEndpoints.get(host);
-      const local = host === cfg.domain || host.startsWith(`${cfg.domain}:`) ? cfg.directory.get(user) : undefined;
+      const local =
+        host === cfg.domain || host.startsWith(`${cfg.domain}:`) ? cfg.directory.get(user) : undefined;
       const behaviour: PhoneBehaviour = explicit ?? local ?? { kind: 'unreachable' };
       if (behaviour.kind === 'no-such-user') return { kind: 'fail', cause: 'SUBSCRIBER_ABSENT' };
       if (behaviour.kind === 'unregistered') return { kind: 'fail', cause: 'USER_NOT_REGISTERED' };
-      return { kind: 'sofia', name: `sofia/${parts[0] ?? 'internal'}/${uri}`, dest: user, behaviour, supervision: true };
+      return {
+        kind: 'sofia',
+        name: `sofia/${parts[0] ?? 'internal'}/${uri}`,
+        dest: user,
+        behaviour,
+        supervision: true,
+      };
     }
     if (endpoint === 'loopback') {
       // loopback/app=voicemail:default 127.0.0.1 1000 runs one application on the inner leg
       const appMatch = /^app=([^:]+):?(.*)$/s.exec(rest);
       if (appMatch !== null) {
         const app = appMatch[1] ?? '';
-        return { kind: 'loopback', dest: app, context: 'default', dialplan: 'inline', app: { app, data: appMatch[2] ?? '' } };
+        return {
+          kind: 'loopback',
+          dest: app,
+          context: 'default',
+          dialplan: 'inline',
+          app: { app, data: appMatch[2] ?? '' },
+        };
       }
       const [dest = '', context = 'default', dialplan = 'XML'] = rest.split('/');
       if (dest === '') return { kind: 'fail', cause: 'CHAN_NOT_IMPLEMENTED' };
@@ -230,7 +252,11 @@ export class Originator {
         const far = describeFarEnd(b);
         core.hear(leg, 'tone', far);
         if (b.kind === 'answer-then-hangup') {
-          core.after((b.afterMs ?? 1000) + b.hangupAfterMs, () => core.hangup(leg, 'NORMAL_CLEARING', 'remote'), leg);
+          core.after(
+            (b.afterMs ?? 1000) + b.hangupAfterMs,
+            () => core.hangup(leg, 'NORMAL_CLEARING', 'remote'),
+            leg,
+          );
         }
       });
       return;
@@ -273,7 +299,10 @@ export class Originator {
   }
 
   /** A loopback pair (trace 09): `-a` is the leg we originate, `-b` runs `dest` through the dialplan. */
-  private loopbackLeg(req: DialRequest, res: Extract<Resolution, { kind: 'loopback' | 'voicemail' }>): Channel {
+  private loopbackLeg(
+    req: DialRequest,
+    res: Extract<Resolution, { kind: 'loopback' | 'voicemail' }>,
+  ): Channel {
     const core = this.core;
     const name = res.dest;
     const a = core.newChannel({
@@ -284,14 +313,18 @@ export class Originator {
       profile: this.profileFor(req, name, 'src/switch_ivr_originate.c'),
       vars: [
         ['loopback_leg', 'A'],
-        ...(res.kind === 'loopback' && res.app !== undefined ? ([['loopback_app', res.app.app]] as Array<[string, string]>) : []),
+        ...(res.kind === 'loopback' && res.app !== undefined
+          ? ([['loopback_app', res.app.app]] as Array<[string, string]>)
+          : []),
         ...this.baseVars(req),
         ['originate_endpoint', 'loopback'],
       ],
     });
     if (req.originator !== undefined) a.other = { type: 'originator', leg: req.originator };
     a.state = 'CS_NONE';
-    core.channelEvent('CHANNEL_UUID', a, { before: [['Old-Unique-ID', randomUUID()]] });
+    // an origination_uuid renames the new leg: CHANNEL_UUID (trace 09; SIP legs have none)
+    if (req.uuid !== undefined)
+      core.channelEvent('CHANNEL_UUID', a, { before: [['Old-Unique-ID', randomUUID()]] });
     core.channelEvent('CHANNEL_OUTGOING', a, { vars: false });
     a.state = 'CS_INIT';
     core.channelEvent('CHANNEL_CREATE', a);
@@ -311,10 +344,8 @@ export class Originator {
         source: 'mod_loopback',
         context,
       },
-      vars: [
-        ['loopback_leg', 'B'],
-        ['other_loopback_leg_uuid', a.uuid],
-      ],
+      // the inner side carries the outer side's variables too (origination vars such as dynconf_role)
+      vars: [...this.baseVars(req), ['loopback_leg', 'B'], ['other_loopback_leg_uuid', a.uuid]],
     });
     a.setVar('other_loopback_leg_uuid', b.uuid);
     a.loopbackPeer = b;

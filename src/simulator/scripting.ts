@@ -1,7 +1,15 @@
 // The scripting API's handles: a phone on a leg (press keys, hang up, answer, talk) and waiting helpers.
 import type { Channel } from './model/channel.js';
 import type { Core } from './model/core.js';
-import type { CallState, CallWhere, ChannelInfo, HeardItem, PressOptions, SimCall, WaitOptions } from './types.js';
+import type {
+  CallState,
+  CallWhere,
+  ChannelInfo,
+  HeardItem,
+  PressOptions,
+  SimCall,
+  WaitOptions,
+} from './types.js';
 
 /** Resolves with the first truthy `check()`, re-checked on every change of the switch. */
 export function waitUntil<T>(
@@ -44,7 +52,14 @@ export function waitUntil<T>(
     const offBus = core.bus.subscribe(() => queueMicrotask(test));
     const poll = setInterval(test, 20);
     const timer = setTimeout(
-      () => finish(() => reject(new Error(`simulator: timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a condition'}`))),
+      () =>
+        finish(() =>
+          reject(
+            new Error(
+              `simulator: timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a condition'}`,
+            ),
+          ),
+        ),
       timeoutMs,
     );
   });
@@ -137,7 +152,10 @@ export class SimCallHandle implements SimCall {
         if (options.room !== undefined && w.room !== options.room) return undefined;
         return w;
       },
-      { timeoutMs: options.timeoutMs, what: `call ${this.uuid} to be ${state}${options.room ? ` in ${options.room}` : ''}` },
+      {
+        timeoutMs: options.timeoutMs,
+        what: `call ${this.uuid} to be ${state}${options.room ? ` in ${options.room}` : ''}`,
+      },
     );
   }
 }

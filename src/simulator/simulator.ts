@@ -28,9 +28,9 @@ import type {
 const SOUNDS = '/usr/local/freeswitch/share/freeswitch/sounds/en/us/callie';
 
 class SimulatorImpl implements Simulator {
-  readonly directory = new Map<string, PhoneBehaviour>();
-  readonly gateways = new Map<string, GatewayOptions>();
-  readonly sipEndpoints = new Map<string, PhoneBehaviour>();
+  readonly directory: Map<string, PhoneBehaviour>;
+  readonly gateways: Map<string, GatewayOptions>;
+  readonly sipEndpoints: Map<string, PhoneBehaviour>;
   readonly faults: Faults;
   private closed = false;
 
@@ -39,8 +39,13 @@ class SimulatorImpl implements Simulator {
     private readonly server: EslServer,
     readonly host: string,
     readonly password: string,
+    startTimers: () => void,
   ) {
-    this.faults = createFaults(core, server);
+    // the very maps the core reads: changing them changes how phones behave from then on
+    this.directory = core.config.directory;
+    this.gateways = core.config.gateways;
+    this.sipEndpoints = core.config.sipEndpoints;
+    this.faults = createFaults(core, server, startTimers);
   }
 
   get port(): number {
@@ -136,7 +141,8 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const log = options.logger ?? silentLogger();
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`simulator: bad port ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`simulator: bad port ${port}`);
   const password = options.password ?? 'ClueCon';
   const dialplan = resolveDialplan(options.dialplan);
   const bus = new EventBus(
@@ -158,11 +164,9 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   });
   const server = new EslServer(core, { host, port, password }, log);
   await server.listen();
-  const sim = new SimulatorImpl(core, server, host, password);
-  // the maps handed to the core are the ones the scripting API exposes
-  Object.assign(sim, { directory, gateways, sipEndpoints });
   const heartbeatMs = options.heartbeatMs ?? 20_000;
-  if (heartbeatMs > 0) {
+  const startTimers = () => {
+    if (heartbeatMs <= 0) return;
     const beat = () => {
       const ev = bus.create('HEARTBEAT');
       ev.add('Event-Info', 'System Ready')
@@ -175,7 +179,9 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       core.after(heartbeatMs, beat);
     };
     core.after(heartbeatMs, beat);
-  }
+  };
+  startTimers();
+  const sim = new SimulatorImpl(core, server, host, password, startTimers);
   log.info({ host, port: server.port }, 'FreeSWITCH simulator listening');
   return sim;
 }

@@ -4,13 +4,25 @@ import type { Logger } from '../log.js';
 
 /** The dialplan the simulator emulates; the same as the project's freeswitch-config/. */
 export interface DialplanOptions {
-  /** Destination that reaches the controller: set dynconf_role=admin, answer, park. Default `900`. */
+  /**
+   * Destination that reaches the controller (freeswitch-config/dialplan/default/00_dynconf.xml):
+   * `set dynconf_role=admin`, `answer`, `sched_transfer +<parkTimeoutSec> dynconf_unavailable XML dynconf`,
+   * `park`. Default `900`.
+   */
   accessNumber?: string;
-  /** Seconds the access-number call stays parked before the fallback prompt + hangup. Default 20. */
+  /**
+   * Seconds before the access number's scheduled fallback moves a call nobody took to the `dynconf`
+   * context ("service unavailable", hangup SERVICE_UNAVAILABLE). The controller takes a call with
+   * `api sched_del <uuid>` (`+OK Deleted: 1`). 0 = no fallback. Default 10, as the config.
+   */
   parkTimeoutSec?: number;
-  /** Prompt played when nobody took the parked call. Default `ivr/ivr-service_unavailable.wav`. */
+  /** What the fallback plays. Default the special information tone of dialplan/dynconf.xml. */
   serviceUnavailablePrompt?: string;
-  /** Numbers that are local extensions (reached by `bridge user/<ext>`). Default `^(8[01]\d|10[01]\d)$`. */
+  /**
+   * Numbers that are local extensions: `export dynconf_star0=enabled`, `set call_timeout=30`,
+   * `set hangup_after_bridge=true`, `bridge user/<ext>@<domain>`, `hangup ${originate_disposition}`.
+   * Default `^(8[01]\d|10[01]\d)$`.
+   */
   extensionPattern?: RegExp;
   /**
    * Numbers routed to a trunk, tried in order: `pattern` on the dialed digits → gateway name.

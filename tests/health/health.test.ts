@@ -71,9 +71,9 @@ describe('health endpoints', () => {
 
   it('names the address when the port is taken', async () => {
     const first = await start(() => true);
-    await expect(startHealthServer({ port: first.port, host: '127.0.0.1', isReady: () => true })).rejects.toThrow(
-      `health endpoint cannot listen on 127.0.0.1:${first.port}: address in use`,
-    );
+    await expect(
+      startHealthServer({ port: first.port, host: '127.0.0.1', isReady: () => true }),
+    ).rejects.toThrow(`health endpoint cannot listen on 127.0.0.1:${first.port}: address in use`);
   });
 
   it('refuses a port out of range', async () => {

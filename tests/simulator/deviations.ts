@@ -40,16 +40,19 @@ export const DEVIATIONS: Deviation[] = [
     id: 'timers',
     files: '*',
     event: named('HEARTBEAT', 'RE_SCHEDULE'),
-    reason: 'Time-driven housekeeping events: the simulator fires HEARTBEAT every 20 s of its clock, never RE_SCHEDULE.',
+    reason:
+      'Time-driven housekeeping events: the simulator fires HEARTBEAT every 20 s of its clock, never RE_SCHEDULE.',
   },
   {
     id: 'rig-dialplan-noise',
     files: '*',
     event: (ev) =>
       (ev.name === 'CHANNEL_EXECUTE' || ev.name === 'CHANNEL_EXECUTE_COMPLETE') &&
-      (ev.h.Application === 'hash' || (ev.h.Application === 'export' && (ev.h['Application-Data'] ?? '').startsWith('RFC2822_DATE='))),
+      (ev.h.Application === 'hash' ||
+        (ev.h.Application === 'export' && (ev.h['Application-Data'] ?? '').startsWith('RFC2822_DATE='))),
     side: 'trace',
-    reason: 'The vanilla `default` context runs hash ×3 and export RFC2822_DATE before every extension (trace README "The rig"); the project dialplan does not.',
+    reason:
+      'The vanilla `default` context runs hash ×3 and export RFC2822_DATE before every extension (trace README "The rig"); the project dialplan does not.',
   },
   {
     id: 'media-progress',
@@ -63,6 +66,55 @@ export const DEVIATIONS: Deviation[] = [
       (ev.name === 'CUSTOM' && (ev.h.Action === 'play-file' || ev.h.Action === 'play-file-done')),
     reason:
       'Prompt/recording progress is modelled (PLAYBACK_*, RECORD_*, play-file, play-file-done are emitted) but with simulated durations, so their position between other events differs; dynconf does not act on them.',
+  },
+];
+
+/**
+ * Differences the comparison does not look at (headers dynconf does not read, behaviour the recordings
+ * do not show). Listed so that nothing the simulator does differently goes unsaid.
+ */
+export const UNCOMPARED: Array<{ id: string; reason: string }> = [
+  {
+    id: 'variables-subset',
+    reason:
+      'Channels carry a realistic subset of variable_* (sip_*, app and dynconf variables, hangup/billing ones), not every rtp_*/codec variable FreeSWITCH sets.',
+  },
+  {
+    id: 'state-number',
+    reason:
+      "Channel-State-Number is the number of Channel-State (10/11/12 while hanging up), not FreeSWITCH's running-state number.",
+  },
+  {
+    id: 'play-file-error',
+    reason:
+      'conference play-file events have no `Error: File could not be played`: the rig had placeholder sound files; a real install plays them.',
+  },
+  {
+    id: 'floor',
+    reason:
+      'The floor moves only when members join or leave (nobody talks in a simulation unless told): Old-ID is always none.',
+  },
+  {
+    id: 'show-lag',
+    reason: 'show channels/calls reflect changes at once; FreeSWITCH lags 0.1–0.25 s (trace README).',
+  },
+  {
+    id: 'park-timeout',
+    reason:
+      "Not recorded: park_timeout=N[:CAUSE] is read and cleared when park starts and hangs the channel up on expiry (as switch_ivr_park does); sched_transfer/sched_del/show tasks follow FreeSWITCH's scheduler without its ADD/DEL/EXE_SCHEDULE events.",
+  },
+  {
+    id: 'duplicate-origination-uuid',
+    reason:
+      'Not recorded: originate with an origination_uuid already in use fails with -ERR DESTINATION_OUT_OF_ORDER, no channel.',
+  },
+  {
+    id: 'first-destination',
+    reason: 'Dial strings with several destinations (`,` or `|`) dial only the first one.',
+  },
+  {
+    id: 'local-time',
+    reason: 'Event-Date-Local is written in UTC (the recorded rig ran in UTC).',
   },
 ];
 

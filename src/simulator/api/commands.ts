@@ -87,6 +87,7 @@ const uuidTransfer: Handler = (core, args) => {
   if (uuid === undefined || dest === undefined) return TRANSFER_USAGE;
   const ch = live(core, uuid);
   if (ch === undefined) return NO_CHANNEL;
+  core.flushDtmf(ch);
   core.after(STEP_MS, () => {
     const peer = ch.bridge?.peer;
     if (mode === 'bleg') {
@@ -115,7 +116,15 @@ const uuidRecvDtmf: Handler = (core, args) => {
   if (ch === undefined || uuid === undefined) return '-ERR Cannot locate session!\n';
   if (digits === undefined) return '-USAGE: <uuid> <dtmf_data>\n';
   const keys = digits.replace(/[^0-9*#A-Da-d]/g, '');
-  core.after(STEP_MS, () => core.receiveDtmf(ch, keys, 'APP'), ch);
+  const timer = core.after(
+    STEP_MS,
+    () => {
+      ch.pendingDtmf.splice(ch.pendingDtmf.indexOf(timer), 1);
+      core.receiveDtmf(ch, keys, 'APP');
+    },
+    ch,
+  );
+  ch.pendingDtmf.push(timer);
   return `+OK ${uuid} received DTMF ${digits}.\n`;
 };
 
@@ -151,7 +160,8 @@ const uuidBroadcast: Handler = (core, args) => {
   core.after(STEP_MS, () => {
     for (const t of targets) {
       if (t === undefined || t.gone || t.hangingUp) continue;
-      const run = () => core.exec(t, app, data, { nested: true, sendmsg: [['Command', `sendmsg ${t.uuid}`]] });
+      const run = () =>
+        core.exec(t, app, data, { nested: true, sendmsg: [['Command', `sendmsg ${t.uuid}`]] });
       if (t.top?.nested === true) t.pending.push(run);
       else run();
     }
@@ -187,7 +197,8 @@ const originate: Handler = (core, args) => {
     throw err;
   }
   const [exten = '', dialplan, context, cidName, cidNum, timeoutText] = parsed.rest;
-  if (cidName !== undefined && !dial.vars.has('origination_caller_id_name')) dial.vars.set('origination_caller_id_name', cidName);
+  if (cidName !== undefined && !dial.vars.has('origination_caller_id_name'))
+    dial.vars.set('origination_caller_id_name', cidName);
   if (cidNum !== undefined && !dial.vars.has('origination_caller_id_number'))
     dial.vars.set('origination_caller_id_number', cidNum);
   const timeoutSec = Number(timeoutText ?? dial.vars.get('originate_timeout') ?? 60) || 60;
@@ -230,6 +241,12 @@ const originate: Handler = (core, args) => {
   });
 };
 
+const schedDel: Handler = (core, args) => {
+  const target = words(args)[0];
+  if (target === undefined) return '-USAGE: <task_id>|<group_id>\n';
+  return `+OK Deleted: ${core.scheduler.delete(target)}\n`;
+};
+
 const hupall: Handler = (core, args) => {
   const cause = normalizeCause(words(args)[0] ?? 'NORMAL_CLEARING') ?? 'NORMAL_CLEARING';
   for (const ch of [...core.channels.values()]) core.hangup(ch, cause, 'local');
@@ -253,6 +270,7 @@ export const API_COMMANDS: Record<string, Handler> = {
   uuid_park: uuidPark,
   originate,
   hupall,
+  sched_del: schedDel,
   conference: (core, args) => core.conferences.api(splitArgs(args)),
   show: (core, args) => show(core, words(args)),
   status: (core) => status(core),

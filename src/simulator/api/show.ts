@@ -138,16 +138,28 @@ export function show(core: Core, words: string[]): string {
   }
   const live = [...core.channels.values()].filter((c) => !c.hangingUp);
   let rows: Row[];
-  if (what === 'channels') rows = live.map((c) => channelRow(core, c));
+  if (what === 'tasks') {
+    rows = core.scheduler.list().map((t) => ({
+      task_id: String(t.id),
+      task_desc: t.desc,
+      task_group: t.group,
+      task_runtime: String(t.runtime),
+      task_sql_manager: '0',
+      hostname: core.bus.identity.hostname,
+    }));
+  } else if (what === 'channels') rows = live.map((c) => channelRow(core, c));
   else if (what === 'calls' || what === 'bridged_calls') {
     rows = live
       .filter((c) => c.bridge?.role !== 'b' && (what === 'calls' || c.bridge !== undefined))
       .map((c) => callRow(core, c));
-  } else return `-USAGE: codec|endpoint|application|api|dialplan|file|timer|calls [count]|channels [count|like <match string>]|calls|detailed_calls|bridged_calls|detailed_bridged_calls|aliases|complete|chat|management|modules|nat_map|say|interfaces|interface_types|tasks|limits|status\n`;
+  } else
+    return `-USAGE: codec|endpoint|application|api|dialplan|file|timer|calls [count]|channels [count|like <match string>]|calls|detailed_calls|bridged_calls|detailed_bridged_calls|aliases|complete|chat|management|modules|nat_map|say|interfaces|interface_types|tasks|limits|status\n`;
   if (like !== undefined) {
     const needle = like;
     rows = rows.filter((r) =>
-      ['uuid', 'name', 'cid_name', 'cid_num', 'presence_id', 'accountcode'].some((k) => (r[k] ?? '').includes(needle)),
+      ['uuid', 'name', 'cid_name', 'cid_num', 'presence_id', 'accountcode'].some((k) =>
+        (r[k] ?? '').includes(needle),
+      ),
     );
   }
   return format(rows, json, countOnly);

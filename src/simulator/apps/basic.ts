@@ -94,6 +94,20 @@ const bindMetaApp = instant((ctx) => {
   ctx.ch.metaBindings.push({ key, app, data });
 });
 
+/** sched_transfer +SECONDS DEST [DIALPLAN] [CONTEXT]: a transfer later; the task's group is the uuid. */
+const schedTransfer = instant((ctx) => {
+  const [when, dest, dialplan, context] = splitArgs(ctx.data);
+  if (when === undefined || dest === undefined) return;
+  const now = ctx.core.clock.now();
+  const sec = when.startsWith('+') ? Number(when.slice(1)) : Number(when) - now / 1000;
+  if (!Number.isFinite(sec)) return;
+  const ch = ctx.ch;
+  ctx.core.scheduler.add(Math.max(0, sec) * 1000, `transfer ${dest}`, ch.uuid, () => {
+    if (!ch.gone && !ch.hangingUp)
+      ctx.core.transfer(ch, dest, dialplan ?? 'XML', context ?? ch.profile.context);
+  });
+});
+
 /** transfer DEST [DIALPLAN] [CONTEXT]: this extension ends, DEST runs. */
 const transfer: AppFactory = (ctx) => {
   const [dest, dialplan, context] = splitArgs(ctx.data);
@@ -121,4 +135,5 @@ export const basicApps: Record<string, AppFactory> = {
   event: eventApp,
   bind_meta_app: bindMetaApp,
   transfer,
+  sched_transfer: schedTransfer,
 };

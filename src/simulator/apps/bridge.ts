@@ -18,10 +18,16 @@ export const bridgeApp: AppFactory = (ctx) => {
     return { readsDtmf: () => true, stop: () => undefined };
   }
   let leg: Channel | undefined;
+  let linked = false;
   const timeoutSec = Number(dial.vars.get('originate_timeout') ?? ch.getVar('call_timeout') ?? 60) || 60;
-  const ignoreEarly = (dial.vars.get('ignore_early_media') ?? ch.getVar('ignore_early_media')) === 'true';
+
+  /** An answered caller waiting for a ringing B leg shows callstate RING_WAIT (show channels, trace 09). */
+  function ringWait(): void {
+    if (ch.answerState === 'answered') ch.callState = 'RING_WAIT';
+  }
 
   function failed(cause: string): void {
+    if (ch.callState === 'RING_WAIT') ch.callState = 'ACTIVE';
     if (!ctx.running) return;
     ch.setVar('originate_disposition', cause);
     ch.setVar('DIALSTATUS', cause);
@@ -34,7 +40,8 @@ export const bridgeApp: AppFactory = (ctx) => {
   }
 
   const result = core.originator.dial(
-    { target: dial.target, vars: dial.vars, originator: ch, timeoutSec, ignoreEarlyMedia: ignoreEarly },
+    // early media is passed through to the caller; the bridge itself waits for the answer (trace 09 part 2)
+    { target: dial.target, vars: dial.vars, originator: ch, timeoutSec, ignoreEarlyMedia: true },
     {
       onProgress: () =>
         core.after(
@@ -42,6 +49,7 @@ export const bridgeApp: AppFactory = (ctx) => {
           () => {
             if (!ctx.running) return;
             core.ringReady(ch);
+            ringWait();
             core.hear(ch, 'ringback', dial.target);
           },
           ch,
@@ -49,6 +57,7 @@ export const bridgeApp: AppFactory = (ctx) => {
       onEarlyMedia: () => {
         if (!ctx.running) return;
         core.preAnswer(ch);
+        ringWait();
         core.hear(ch, 'ringback', dial.target);
       },
       onResult: (r) => {
@@ -65,6 +74,8 @@ export const bridgeApp: AppFactory = (ctx) => {
           () => {
             if (!ctx.running || r.leg.gone || r.leg.hangingUp) return;
             core.answer(ch);
+            if (ch.callState === 'RING_WAIT') ch.callState = 'ACTIVE';
+            linked = true;
             linkBridge(core, ch, r.leg, 'bridge');
           },
           ch,
@@ -85,7 +96,9 @@ export const bridgeApp: AppFactory = (ctx) => {
         leaveBridge(core, ch, reason === 'hangup' ? 'hangup' : 'transfer');
         return;
       }
-      if (leg !== undefined && !leg.gone && !leg.hangingUp) core.hangup(leg, 'ORIGINATOR_CANCEL', 'local');
+      // still dialing: the B leg is cancelled (once bridged, the bridge decides what becomes of it)
+      if (!linked && leg !== undefined && !leg.gone && !leg.hangingUp)
+        core.hangup(leg, 'ORIGINATOR_CANCEL', 'local');
     },
   };
   return inst;

@@ -4,8 +4,8 @@
 import type { TimerHandle } from '../../clock.js';
 import { splitArgs } from '../dialstring.js';
 import type { AppInstance, DtmfSource } from '../model/frame.js';
-import { Player } from './player.js';
 import { breakers } from './playback.js';
+import { Player } from './player.js';
 import type { AppFactory } from './registry.js';
 
 function int(text: string | undefined, fallback: number): number {

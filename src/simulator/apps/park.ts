@@ -1,4 +1,6 @@
-// park: CHANNEL_PARK, then nothing until the channel is moved (CHANNEL_UNPARK + COMPLETE) or park_timeout.
+// park: CHANNEL_PARK, then nothing until the channel is moved (CHANNEL_UNPARK + COMPLETE). park_timeout
+// behaves as in FreeSWITCH 1.10's switch_ivr_park: read (and cleared) when park starts, and on expiry the
+// channel is hung up (NORMAL_CLEARING or the cause after the colon) — the dialplan does not go on.
 import type { TimerHandle } from '../../clock.js';
 import { normalizeCause } from '../model/causes.js';
 import type { AppInstance } from '../model/frame.js';
@@ -9,21 +11,15 @@ export const parkApp: AppFactory = (ctx) => {
   ch.state = 'CS_EXECUTE';
   core.channelEvent('CHANNEL_PARK', ch);
   core.hear(ch, 'hold', 'park');
-  // park_timeout=<seconds>[:<cause>] is read when park starts, like FreeSWITCH's switch_ivr_park.
   const spec = ch.getVar('park_timeout');
+  ch.setVar('park_timeout', undefined);
   const [secText, causeText] = (spec ?? '').split(':');
   const seconds = Number(secText);
-  const cause = causeText === undefined ? undefined : normalizeCause(causeText);
+  const cause = (causeText === undefined ? undefined : normalizeCause(causeText)) ?? 'NORMAL_CLEARING';
   let suspended = false;
   let timedOut = false;
-  const end = () => {
-    if (cause !== undefined) {
-      core.hangup(ch, cause, 'local');
-      return;
-    }
-    core.channelEvent('CHANNEL_UNPARK', ch);
-    ctx.done();
-  };
+  // the deadline keeps running while an app (a PIN prompt) runs inside park; it bites when that ends
+  const end = () => core.hangup(ch, cause, 'local');
   let timer: TimerHandle | undefined;
   if (Number.isFinite(seconds) && seconds > 0) {
     timer = ctx.after(seconds * 1000, () => {

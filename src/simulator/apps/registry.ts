@@ -7,8 +7,8 @@ import { basicApps } from './basic.js';
 import { bridgeApp } from './bridge.js';
 import { conferenceApp } from './conference.js';
 import { echoApp } from './echo.js';
-import { parkApp } from './park.js';
 import { playAndGetDigitsApp } from './pagd.js';
+import { parkApp } from './park.js';
 import { playbackApp } from './playback.js';
 import { voicemailApp } from './voicemail.js';
 

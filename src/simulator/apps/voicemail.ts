@@ -1,5 +1,6 @@
 // voicemail PROFILE DOMAIN BOX: greeting, beep, recording; `*` or `#` ends it.
 import type { TimerHandle } from '../../clock.js';
+import { STEP_MS } from '../model/core.js';
 import type { AppInstance } from '../model/frame.js';
 import { Player } from './player.js';
 import type { AppFactory } from './registry.js';
@@ -28,13 +29,17 @@ export const voicemailApp: AppFactory = (ctx) => {
     });
   };
   player.play('voicemail/vm-person.wav', () => player.play('tone_stream://%(1000,0,640)', record));
+  let leaving = false;
   const inst: AppInstance = {
-    readsDtmf: () => true,
+    readsDtmf: () => !leaving,
+    // keys pressed while voicemail winds up are swallowed (trace 09: `*#` shows only `*`)
+    holdDtmf: () => undefined,
     onDtmf(digit) {
       if (digit !== '*' && digit !== '#') return;
+      leaving = true;
       player.stop();
       stopRecording();
-      ctx.done();
+      ctx.after(STEP_MS, () => ctx.done());
     },
     stop() {
       player.stop();

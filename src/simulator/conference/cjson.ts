@@ -12,6 +12,8 @@ export function cjsonPrint(value: CJson, depth = 0): string {
   const entries = Object.entries(value);
   const pad = '\t'.repeat(depth);
   if (entries.length === 0) return `{\n${pad}}`;
-  const body = entries.map(([k, v]) => `${pad}\t${JSON.stringify(k)}:\t${cjsonPrint(v, depth + 1)}`).join(',\n');
+  const body = entries
+    .map(([k, v]) => `${pad}\t${JSON.stringify(k)}:\t${cjsonPrint(v, depth + 1)}`)
+    .join(',\n');
   return `{\n${body}\n${pad}}`;
 }

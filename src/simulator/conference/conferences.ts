@@ -34,7 +34,6 @@ export interface Room {
 /** Profiles whose caller controls are FreeSWITCH's `default` group; others have none (`dynconf`). */
 const PROFILES_WITH_CONTROLS = new Set(['default']);
 
-const ALONE_PROMPT = 'conference/conf-alone.wav';
 const ENTER_TONE = 'tone_stream://%(200,0,500,600,700)';
 const EXIT_TONE = 'tone_stream://%(500,0,300,200,100,50,25)';
 
@@ -84,7 +83,7 @@ export class Conferences {
       .add('Conference-Unique-ID', room.uuid);
   }
 
-  private memberHeaders(ev: EventData, room: Room, m: Member): void {
+  private memberHeaders(ev: EventData, m: Member): void {
     m.ch.appendTo(ev, false);
     ev.add('Video', 'false')
       .add('Hear', String(m.canHear))
@@ -98,7 +97,6 @@ export class Conferences {
       .add('Member-Ghost', 'false')
       .add('Energy-Level', '100')
       .add('Current-Energy', '0');
-    void room;
   }
 
   private roomEvent(room: Room, action: string, extra: Array<[string, string]> = []): void {
@@ -113,24 +111,24 @@ export class Conferences {
     const ev = this.core.bus.create('CUSTOM', { subclass: 'conference::maintenance' });
     this.confHeaders(ev, room);
     ev.add('Floor', String(room.floor === m));
-    this.memberHeaders(ev, room, m);
+    this.memberHeaders(ev, m);
     ev.add('Action', action);
     for (const [k, v] of extra) ev.add(k, v);
     this.core.bus.fire(ev);
   }
 
   private floorChange(room: Room, to: Member | undefined): void {
-    const old = room.floor;
+    // the floor only moves on joins and leaves here, and FreeSWITCH then reports no previous holder
     room.floor = to;
     const ev = this.core.bus.create('CUSTOM', { subclass: 'conference::maintenance' });
     this.confHeaders(ev, room);
-    ev.add('Action', 'floor-change').add('Old-ID', old === undefined ? 'none' : String(old.id));
+    ev.add('Action', 'floor-change').add('Old-ID', 'none');
     if (to === undefined) {
       ev.add('New-ID', 'none');
     } else {
       this.confHeaders(ev, room); // FreeSWITCH repeats the Conference-* block here (trace README, bodyRaw)
       ev.add('Floor', 'true');
-      this.memberHeaders(ev, room, to);
+      this.memberHeaders(ev, to);
       ev.add('New-ID', String(to.id));
     }
     this.core.bus.fire(ev);
@@ -141,7 +139,8 @@ export class Conferences {
       ['File', file],
       ['Async', String(async)],
     ]);
-    for (const m of room.members) this.core.hear(m.ch, file.startsWith('tone_stream') ? 'tone' : 'file', file);
+    for (const m of room.members)
+      this.core.hear(m.ch, file.startsWith('tone_stream') ? 'tone' : 'file', file);
   }
 
   private playFileDone(room: Room, file: string, ms: number): void {
@@ -193,6 +192,7 @@ export class Conferences {
       onLeft,
     };
     room.members.push(member);
+    core.hear(ch, 'conference', room.name);
     ch.room = room.name;
     ch.readCodec = 'L16';
     ch.setVar('conference_name', room.name);
@@ -201,17 +201,20 @@ export class Conferences {
     const alone = room.members.length === 1;
     if (alone) this.playFile(room, `${this.sounds}/conference/conf-alone.wav`, false);
     this.memberEvent(room, member, 'add-member');
-    core.hear(ch, 'conference', room.name);
     const joined = room;
     if (joined.floor === undefined) {
       core.after(STEP_MS, () => {
-        if (this.rooms.get(joined.name) !== joined || !joined.members.includes(member) || joined.floor !== undefined) return;
+        if (
+          this.rooms.get(joined.name) !== joined ||
+          !joined.members.includes(member) ||
+          joined.floor !== undefined
+        )
+          return;
         this.floorChange(joined, member);
         if (joined.members.length === 1) this.playFile(joined, 'local_stream://moh', true);
       });
     }
     if (!alone) this.playFileDone(room, ENTER_TONE, 600);
-    void ALONE_PROMPT;
     return member;
   }
 

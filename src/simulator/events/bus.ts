@@ -14,16 +14,32 @@ export interface EventOrigin {
 const ORIGINS: Record<string, EventOrigin> = {
   CHANNEL_CREATE: { file: 'switch_core_state_machine.c', func: 'switch_core_session_run', line: 626 },
   CHANNEL_ORIGINATE: { file: 'switch_core_state_machine.c', func: 'switch_core_session_run', line: 632 },
-  CHANNEL_OUTGOING: { file: 'switch_core_session.c', func: 'switch_core_session_outgoing_channel', line: 768 },
+  CHANNEL_OUTGOING: {
+    file: 'switch_core_session.c',
+    func: 'switch_core_session_outgoing_channel',
+    line: 768,
+  },
   CHANNEL_EXECUTE: { file: 'switch_core_session.c', func: 'switch_core_session_exec', line: 2944 },
   CHANNEL_EXECUTE_COMPLETE: { file: 'switch_core_session.c', func: 'switch_core_session_exec', line: 2967 },
   CHANNEL_PARK: { file: 'switch_ivr.c', func: 'switch_ivr_park', line: 1002 },
   CHANNEL_UNPARK: { file: 'switch_ivr.c', func: 'switch_ivr_park', line: 1213 },
   CHANNEL_ANSWER: { file: 'switch_channel.c', func: 'switch_channel_perform_mark_answered', line: 3846 },
-  CHANNEL_PROGRESS: { file: 'switch_channel.c', func: 'switch_channel_perform_mark_ring_ready_value', line: 3505 },
-  CHANNEL_PROGRESS_MEDIA: { file: 'switch_channel.c', func: 'switch_channel_perform_mark_pre_answered', line: 3656 },
+  CHANNEL_PROGRESS: {
+    file: 'switch_channel.c',
+    func: 'switch_channel_perform_mark_ring_ready_value',
+    line: 3505,
+  },
+  CHANNEL_PROGRESS_MEDIA: {
+    file: 'switch_channel.c',
+    func: 'switch_channel_perform_mark_pre_answered',
+    line: 3656,
+  },
   CHANNEL_HANGUP: { file: 'switch_channel.c', func: 'switch_channel_perform_hangup', line: 3445 },
-  CHANNEL_HANGUP_COMPLETE: { file: 'switch_core_state_machine.c', func: 'switch_core_session_reporting_state', line: 943 },
+  CHANNEL_HANGUP_COMPLETE: {
+    file: 'switch_core_state_machine.c',
+    func: 'switch_core_session_reporting_state',
+    line: 943,
+  },
   CHANNEL_DESTROY: { file: 'switch_core_session.c', func: 'switch_core_session_perform_destroy', line: 1584 },
   CHANNEL_BRIDGE: { file: 'switch_ivr_bridge.c', func: 'switch_ivr_multi_threaded_bridge', line: 1689 },
   CHANNEL_UNBRIDGE: { file: 'switch_ivr_bridge.c', func: 'switch_ivr_multi_threaded_bridge', line: 1879 },
@@ -40,7 +56,11 @@ const ORIGINS: Record<string, EventOrigin> = {
   RECORD_STOP: { file: 'switch_ivr_async.c', func: 'record_callback', line: 1324 },
 };
 
-const DEFAULT_ORIGIN: EventOrigin = { file: 'switch_event.c', func: 'switch_event_fire_detailed', line: 2000 };
+const DEFAULT_ORIGIN: EventOrigin = {
+  file: 'switch_event.c',
+  func: 'switch_event_fire_detailed',
+  line: 2000,
+};
 
 export interface BusIdentity {
   hostname: string;

@@ -37,7 +37,7 @@ const STATE_NUMBER: Record<ChannelStateName, number> = {
   CS_NONE: 13,
 };
 
-export type CallStateName = 'DOWN' | 'RINGING' | 'EARLY' | 'ACTIVE' | 'HANGUP';
+export type CallStateName = 'DOWN' | 'RINGING' | 'EARLY' | 'ACTIVE' | 'RING_WAIT' | 'HANGUP';
 export type AnswerStateName = 'ringing' | 'early' | 'answered' | 'hangup';
 
 export interface CallerProfile {
@@ -109,6 +109,8 @@ export class Channel {
   appResponse?: string;
   readonly heard: HeardItem[] = [];
   readonly timers = new Set<TimerHandle>();
+  /** uuid_recv_dtmf keys on their way (a transfer drops them). */
+  readonly pendingDtmf: TimerHandle[] = [];
   /** How the phone on an outbound leg behaves (undefined for inbound legs). */
   behaviour?: PhoneBehaviour;
   /** The leg of a loopback pair on the other side. */
@@ -176,7 +178,8 @@ export class Channel {
     const top = this.top;
     if (top?.app === 'play_and_get_digits') return { ...base, state: 'collecting' };
     if (top?.app === 'playback') return { ...base, state: 'playing' };
-    if (top?.app === 'conference' && this.room !== undefined) return { ...base, state: 'in-conference', room: this.room };
+    if (top?.app === 'conference' && this.room !== undefined)
+      return { ...base, state: 'in-conference', room: this.room };
     if (top?.app === 'park' || this.parkedAfterBridge) return { ...base, state: 'parked' };
     if (top !== undefined && top.app !== 'bridge') return { ...base, state: 'executing' };
     if (this.answerState === 'early') return { ...base, state: 'early' };

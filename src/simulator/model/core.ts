@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../clock.js';
 import type { Logger } from '../../log.js';
+import { breakers } from '../apps/playback.js';
 import { APPS, AppContext } from '../apps/registry.js';
 import { leaveBridge } from '../bridge.js';
 import { Conferences } from '../conference/conferences.js';
@@ -10,6 +11,7 @@ import { type ResolvedDialplan, routeDestination } from '../dialplan.js';
 import type { EventBus } from '../events/bus.js';
 import type { EventData, HeaderValue } from '../events/event.js';
 import { Originator } from '../originate.js';
+import { Scheduler } from '../scheduler.js';
 import type { GatewayOptions, HeardItem, PhoneBehaviour } from '../types.js';
 import { Q850 } from './causes.js';
 import { type CallerProfile, Channel, type Endpoint } from './channel.js';
@@ -53,6 +55,7 @@ export class Core {
   readonly ended = new Map<string, Channel>();
   readonly conferences: Conferences;
   readonly originator: Originator;
+  readonly scheduler: Scheduler;
   readonly startedAt: number;
   sessionsSinceStart = 0;
   peakSessions = 0;
@@ -70,6 +73,7 @@ export class Core {
     this.startedAt = clock.now();
     this.conferences = new Conferences(this);
     this.originator = new Originator(this);
+    this.scheduler = new Scheduler(this);
   }
 
   // ---- time ---------------------------------------------------------------------------------------
@@ -120,6 +124,7 @@ export class Core {
     }
     this.channels.clear();
     this.conferences.wipe();
+    this.scheduler.wipe();
     this.notify();
   }
 
@@ -220,7 +225,8 @@ export class Core {
   preAnswer(ch: Channel): void {
     if (ch.hangingUp || ch.answerState !== 'ringing') return;
     const peer = ch.loopbackPeer;
-    if (peer !== undefined && ch.direction === 'inbound' && peer.answerState === 'ringing') this.preAnswer(peer);
+    if (peer !== undefined && ch.direction === 'inbound' && peer.answerState === 'ringing')
+      this.preAnswer(peer);
     ch.media = true;
     ch.answerState = 'early';
     ch.callState = 'EARLY';
@@ -234,8 +240,10 @@ export class Core {
     if (ch.hangingUp || ch.answerState === 'answered') return;
     // The outer side of a loopback pair is answered by the inner side's answer, and first (trace 09).
     const peer = ch.loopbackPeer;
-    if (peer !== undefined && ch.direction === 'inbound' && peer.answerState !== 'answered') this.answer(peer);
-    if (ch.direction === 'inbound' && ch.endpoint === 'sofia' && ch.answerState === 'ringing') this.preAnswer(ch);
+    if (peer !== undefined && ch.direction === 'inbound' && peer.answerState !== 'answered')
+      this.answer(peer);
+    if (ch.direction === 'inbound' && ch.endpoint === 'sofia' && ch.answerState === 'ringing')
+      this.preAnswer(ch);
     ch.media = true;
     ch.answerState = 'answered';
     ch.callState = 'ACTIVE';
@@ -250,13 +258,24 @@ export class Core {
   // ---- applications -------------------------------------------------------------------------------
 
   /** Starts application `app` on the channel (nested inside the running one when `nested`). */
+  /** `${var}` (channel variable) and `$${var}` (global) in application data, as FreeSWITCH expands them. */
+  expand(ch: Channel, data: string): string {
+    const globals: Record<string, string> = {
+      domain: this.config.domain,
+      domain_name: this.config.domain,
+      hold_music: 'local_stream://moh',
+    };
+    return data.replace(/\$?\$\{([^}]+)\}/g, (_m, name: string) => ch.getVar(name) ?? globals[name] ?? '');
+  }
+
   exec(
     ch: Channel,
     app: string,
-    data: string,
+    rawData: string,
     opts: { nested?: boolean; appUuid?: string; sendmsg?: Array<[string, string]> } = {},
   ): void {
     if (ch.gone || ch.hangingUp) return;
+    const data = this.expand(ch, rawData);
     const frame: Frame = {
       app,
       data,
@@ -278,6 +297,9 @@ export class Core {
     }
     if (frame.nested) ch.top?.inst?.suspend?.();
     ch.stack.push(frame);
+    // each application starts with no response; one set by a nested playback shows on the outer
+    // app's COMPLETE (trace 08: bridge → "FILE PLAYED")
+    ch.appResponse = undefined;
     ch.setVar('current_application_data', data === '' ? undefined : data);
     ch.setVar('current_application', app);
     this.channelEvent('CHANNEL_EXECUTE', ch, { after: appHeaders(frame) });
@@ -341,7 +363,7 @@ export class Core {
 
   /** Routes `dest` in `dialplan` (XML = the emulated dialplan, inline = app:arg list) and runs it. */
   startExtension(ch: Channel, dest: string, dialplan: string, context: string): void {
-    const apps = routeDestination(this.config.dialplan, dest, dialplan, context, ch);
+    const apps = routeDestination(this.config.dialplan, dest, dialplan, context);
     if (apps === undefined || apps.length === 0) {
       this.hangup(ch, 'NO_ROUTE_DESTINATION', 'local');
       return;
@@ -351,9 +373,18 @@ export class Core {
     this.runNext(ch);
   }
 
+  /** Keys injected with uuid_recv_dtmf but not yet read are lost when the channel is transferred. */
+  flushDtmf(ch: Channel): void {
+    for (const t of ch.pendingDtmf) t.cancel();
+    ch.pendingDtmf.length = 0;
+  }
+
   /** uuid_transfer: the channel leaves whatever it does and runs `dest`. */
   transfer(ch: Channel, dest: string, dialplan: string, context: string, both = false): void {
     if (ch.gone || ch.hangingUp) return;
+    this.flushDtmf(ch);
+    // a transferred leg no longer shows its former peer (Other-Leg-*), trace 07/08
+    ch.other = undefined;
     const now = this.nowMicros();
     const source = `${Math.floor(now / 1e6)}:${randomUUID()}:bl_xfer:${dest}/${context}/${dialplan}`;
     ch.profile = {
@@ -451,7 +482,7 @@ export class Core {
     this.remember(ch);
     const partner = ch.loopbackPeer;
     if (partner !== undefined && !partner.hangingUp) {
-      this.after(0, () => this.hangup(partner, cause === 'NORMAL_CLEARING' ? cause : 'NORMAL_CLEARING'), partner);
+      this.after(0, () => this.hangup(partner, cause, 'local'), partner);
     }
     this.notify();
   }
@@ -541,8 +572,17 @@ export class Core {
     const peer = ch.bridge.peer;
     const hold = ch.getVar('hold_music') ?? 'silence_stream://-1';
     this.after(STEP_MS, () => {
-      if (!peer.gone && !peer.hangingUp) this.exec(peer, 'playback', hold, { nested: true, sendmsg: [] });
+      // the other side hears hold music while the bound app runs on this side (trace 08 part 4)
+      let holdFrame: Frame | undefined;
+      if (!peer.gone && !peer.hangingUp) {
+        this.exec(peer, 'playback', hold, { nested: true, sendmsg: [] });
+        holdFrame = peer.top;
+      }
       if (!ch.gone && !ch.hangingUp) this.exec(ch, binding.app, binding.data, { nested: true, sendmsg: [] });
+      this.after(STEP_MS, () => {
+        const stop = holdFrame?.inst === undefined ? undefined : breakers.get(holdFrame.inst);
+        if (holdFrame !== undefined && !holdFrame.finished) stop?.();
+      });
     });
     return true;
   }

@@ -34,6 +34,38 @@ MEDIA_BUG_STOP CONFERENCE_DATA_QUERY CONFERENCE_DATA CALL_SETUP_REQ CALL_SETUP_R
 TEXT SHUTDOWN_REQUESTED ALL`.split(/\s+/),
 );
 
+/**
+ * mod_event_socket's filters: an event passes when a filter on one of its headers matches; `-value`
+ * excludes, `/regex/` matches a pattern, values compare without case.
+ */
+export function passesFilters(ev: EventData, filters: Array<[string, string]>): boolean {
+  let send = false;
+  for (const [name, raw] of filters) {
+    const value = ev.get(name);
+    if (value === undefined) continue;
+    let spec = raw.replace(/^[+ ]+/, '');
+    let positive = true;
+    if (spec.startsWith('-')) {
+      positive = false;
+      spec = spec.slice(1).trimStart();
+    }
+    if (send && positive) continue;
+    let match: boolean;
+    if (spec.length > 1 && spec.startsWith('/') && spec.endsWith('/')) {
+      try {
+        match = new RegExp(spec.slice(1, -1)).test(value);
+      } catch {
+        match = false;
+      }
+    } else match = value.toLowerCase() === spec.toLowerCase();
+    if (match) {
+      if (!positive) return false;
+      send = true;
+    }
+  }
+  return send;
+}
+
 export interface ConnectionDeps {
   core: Core;
   password: string;
@@ -141,8 +173,7 @@ export class Connection {
       ok = ev.name !== 'CUSTOM' || ev.subclass === undefined || this.subclasses.has(ev.subclass);
     }
     if (!ok) return false;
-    if (this.filters.length === 0) return true;
-    return this.filters.some(([k, v]) => ev.get(k) === v);
+    return this.filters.length === 0 || passesFilters(ev, this.filters);
   }
 
   private hold(): void {
@@ -265,7 +296,8 @@ export class Connection {
   private subscribe(rest: string): void {
     const words = rest.split(' ').filter((w) => w !== '');
     let format: EventFormat = 'plain';
-    if (words[0] === 'json' || words[0] === 'plain' || words[0] === 'xml') format = words.shift() as EventFormat;
+    if (words[0] === 'json' || words[0] === 'plain' || words[0] === 'xml')
+      format = words.shift() as EventFormat;
     let custom = false;
     let keys = 0;
     for (const w of words) {
@@ -321,7 +353,11 @@ export class Connection {
           this.filters.splice(i, 1);
         }
       }
-      this.reply(before === this.filters.length ? '-ERR Filter not found' : `+OK filter deleted. [${key}]=[${value ?? ''}]`);
+      this.reply(
+        before === this.filters.length
+          ? '-ERR Filter not found'
+          : `+OK filter deleted. [${key}]=[${value ?? ''}]`,
+      );
       return;
     }
     const [key, ...value] = words;

@@ -25,7 +25,8 @@ function orderKeys(ev: EventData): string[] {
   const uuid = ev.get('Unique-ID');
   if (uuid !== undefined) keys.push(`u:${uuid}`);
   const other = ev.get('Other-Leg-Unique-ID');
-  if (other !== undefined && (ev.name === 'CHANNEL_BRIDGE' || ev.name === 'CHANNEL_UNBRIDGE')) keys.push(`u:${other}`);
+  if (other !== undefined && (ev.name === 'CHANNEL_BRIDGE' || ev.name === 'CHANNEL_UNBRIDGE'))
+    keys.push(`u:${other}`);
   const room = ev.get('Conference-Name');
   if (room !== undefined) keys.push(`c:${room}`);
   const job = ev.get('Job-UUID');

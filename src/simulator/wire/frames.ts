@@ -10,13 +10,20 @@ export function authRequestFrame(): Buffer {
 }
 
 export function replyFrame(text: string, extra: Array<[string, string]> = []): Buffer {
-  const lines = [`Content-Type: command/reply`, `Reply-Text: ${text}`, ...extra.map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `Content-Type: command/reply`,
+    `Reply-Text: ${text}`,
+    ...extra.map(([k, v]) => `${k}: ${v}`),
+  ];
   return Buffer.from(`${lines.join('\n')}\n\n`);
 }
 
 export function apiResponseFrame(body: string): Buffer {
   const bytes = Buffer.from(body, 'utf8');
-  return Buffer.concat([Buffer.from(`Content-Type: api/response\nContent-Length: ${bytes.length}\n\n`), bytes]);
+  return Buffer.concat([
+    Buffer.from(`Content-Type: api/response\nContent-Length: ${bytes.length}\n\n`),
+    bytes,
+  ]);
 }
 
 export function disconnectNoticeFrame(): Buffer {

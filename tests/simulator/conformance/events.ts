@@ -30,9 +30,18 @@ const DYNCONF_VARS = /^variable_(dynconf_[a-z_]+|read_result)$/;
 
 export function signature(ev: Ev, ctx: SigContext): string {
   const h = ev.h;
-  const mapText = (t: string) => t.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (u) => ctx.uuid(u));
+  const mapText = (t: string) =>
+    t.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (u) => ctx.uuid(u));
   const parts: string[] = [ev.name];
+  const other = h['Other-Leg-Unique-ID'];
+  if (other !== undefined && ev.name.startsWith('CHANNEL_') && ev.name !== 'CHANNEL_UNBRIDGE')
+    parts.push(`other=${ctx.uuid(other)}`);
   switch (ev.name) {
+    case 'CHANNEL_CREATE':
+    case 'CHANNEL_OUTGOING':
+      parts.push(h['Call-Direction'] ?? '', `dest=${h['Caller-Destination-Number'] ?? ''}`);
+      if (h.variable_dynconf_role !== undefined) parts.push(`role=${h.variable_dynconf_role}`);
+      break;
     case 'CHANNEL_EXECUTE':
     case 'CHANNEL_EXECUTE_COMPLETE': {
       parts.push(h.Application ?? '', mapText(h['Application-Data'] ?? ''));

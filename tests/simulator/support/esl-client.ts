@@ -89,7 +89,8 @@ export class TestClient {
     const c = await TestClient.open(port);
     await c.nextReply();
     const r = await c.command(`auth ${password}`);
-    if (r.headers['Reply-Text'] !== '+OK accepted') throw new Error(`auth failed: ${r.headers['Reply-Text']}`);
+    if (r.headers['Reply-Text'] !== '+OK accepted')
+      throw new Error(`auth failed: ${r.headers['Reply-Text']}`);
     return c;
   }
 

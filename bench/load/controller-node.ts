@@ -1,0 +1,136 @@
+// Child process (run with --expose-gc): the dynconf controller connected to the simulator nodes, with
+// reaction times recorded, measured on request (heap after GC, CPU time, events read).
+import { parseConfig } from '../../src/config/index.js';
+import { type Controller, startController } from '../../src/controller/main.js';
+import { EslConnection } from '../../src/esl/connection.js';
+import { silentLogger } from '../../src/log.js';
+import { STAR0_SUBCLASS } from '../../src/runtime/escalation.js';
+
+export type ControllerCommand =
+  | { type: 'start'; ports: number[]; pin: string }
+  | { type: 'measure' }
+  | { type: 'wait-idle'; timeoutMs: number }
+  | { type: 'take-reactions' }
+  | { type: 'exit' };
+
+export interface Measurement {
+  /** V8 heap in use after full GCs, bytes. */
+  readonly heapUsed: number;
+  /** CPU time of this process so far (user + system) without the GCs forced to measure, µs. */
+  readonly cpuUs: number;
+  /** Frames read from every event socket. */
+  readonly events: number;
+  /** Commands sent on every event socket. */
+  readonly commands: number;
+  readonly sessions: number;
+  readonly sessionErrors: number;
+}
+
+export type ControllerMessage =
+  | { type: 'ready' }
+  | { type: 'measured'; measurement: Measurement }
+  | { type: 'idle'; sessionsLeft: number }
+  | { type: 'reactions'; ms: number[] };
+
+const HOST = '127.0.0.1';
+const PASSWORD = 'ClueCon';
+const send = (message: ControllerMessage) => process.send?.(message);
+
+let controller: Controller | undefined;
+let connections: EslConnection[] = [];
+let reactions: number[] = [];
+
+async function start(ports: number[], pin: string): Promise<void> {
+  const [first] = ports;
+  if (first === undefined) throw new Error('no simulator node');
+  const parsed = parseConfig({
+    eventSocket: { host: HOST, port: first, password: PASSWORD },
+    adminPins: [pin],
+    routes: [{ name: 'extensions', pattern: '8[01][0-9]', dialString: 'user/{number}' }],
+    http: { port: 0 },
+  });
+  if (!parsed.ok) throw new Error(`bench configuration: ${JSON.stringify(parsed.issues)}`);
+  const logger = silentLogger();
+  connections = ports.map(
+    (port) =>
+      new EslConnection({
+        host: HOST,
+        port,
+        password: PASSWORD,
+        logger,
+        customSubclasses: [STAR0_SUBCLASS],
+        onReaction: (sample) => reactions.push(sample.ms),
+      }),
+  );
+  controller = startController({ config: parsed.config, logger, connection: connections[0] });
+  for (const connection of connections) connection.start();
+  await controller.ready({ timeoutMs: 30_000 });
+  send({ type: 'ready' });
+}
+
+function fullGc(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with --expose-gc');
+  for (let i = 0; i < 3; i++) gc();
+}
+
+/** CPU spent in the GCs forced for measuring, kept out of the controller's own CPU time. */
+let forcedGcUs = 0;
+
+function measure(): Measurement {
+  const before = process.cpuUsage();
+  fullGc();
+  const gcCpu = process.cpuUsage(before);
+  const cpuUs = before.user + before.system - forcedGcUs;
+  forcedGcUs += gcCpu.user + gcCpu.system;
+  const stats = controller?.stats();
+  let events = 0;
+  let commands = 0;
+  for (const connection of connections) {
+    const counters = connection.counters();
+    const e = counters.events;
+    events += e.decoded + e.ignored + e.unknown + e.malformed;
+    commands += counters.commandsSent;
+  }
+  return {
+    heapUsed: process.memoryUsage().heapUsed,
+    cpuUs,
+    events,
+    commands,
+    sessions: stats?.activeSessions ?? 0,
+    sessionErrors: stats?.sessionErrors ?? 0,
+  };
+}
+
+async function waitIdle(timeoutMs: number): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  while ((controller?.sessions().length ?? 0) > 0 && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return controller?.sessions().length ?? 0;
+}
+
+process.on('message', (command: ControllerCommand) => {
+  switch (command.type) {
+    case 'start':
+      start(command.ports, command.pin).catch((err: unknown) => {
+        process.stderr.write(`controller: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      });
+      break;
+    case 'measure':
+      send({ type: 'measured', measurement: measure() });
+      break;
+    case 'wait-idle':
+      void waitIdle(command.timeoutMs).then((sessionsLeft) => send({ type: 'idle', sessionsLeft }));
+      break;
+    case 'take-reactions':
+      send({ type: 'reactions', ms: reactions });
+      reactions = [];
+      break;
+    case 'exit':
+      void controller?.stop().then(() => process.exit(0));
+      break;
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,90 @@
+// The tables `npm run bench` prints.
+import type { IngestReport } from './ingest/run-ingest.js';
+import type { LoadStepResult } from './load/run-load.js';
+import type { MachineInfo } from './machine.js';
+import type { HotFunction } from './profile-summary.js';
+import type { SoakResult } from './soak.js';
+import type { TargetCheck } from './targets.js';
+
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+
+export function machineText(m: MachineInfo): string {
+  return `${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}, ${m.os}`;
+}
+
+export function ingestTable(report: IngestReport): string {
+  const rows = report.consumers.map(({ consumer, best, runs }) => {
+    const lost = runs.map((r) => r.expectedEvents - r.receivedEvents);
+    const reconnects = runs.map((r) => Number(r.details.reconnects ?? 0)).reduce((a, b) => a + b, 0);
+    const check = lost.every((l) => l === 0)
+      ? 'all events'
+      : `lost ${lost.join('/')}${reconnects > 0 ? `, ${reconnects} reconnect(s)` : ''}`;
+    return [
+      consumer,
+      f(best.mbPerSecond),
+      f(best.eventsPerSecond, 0),
+      f((1000 * best.cpuMs) / best.receivedEvents, 1),
+      f(best.seconds, 2),
+      check,
+    ];
+  });
+  return table(['consumer', 'MB/s', 'events/s', 'CPU µs/event', 's', 'count check (every run)'], rows);
+}
+
+export function loadTable(steps: readonly LoadStepResult[]): string {
+  const rows = steps.map((s) => [
+    `${s.sessions} × ${s.nodes}`,
+    `${s.completed}/${s.sessions}`,
+    f(s.reactionMs.p50, 2),
+    f(s.reactionMs.p99, 2),
+    f(s.reactionMs.max, 1),
+    f(s.eventsPerSecond, 0),
+    f(s.cpuMsPerSession, 2),
+    f(s.heapBytesPerSession / 1024, 1),
+    f(s.flowMs.p50 / 1000, 1),
+    f(s.seconds, 1),
+  ]);
+  return table(
+    [
+      'sessions × nodes',
+      'done',
+      'react p50 ms',
+      'p99 ms',
+      'max ms',
+      'events/s',
+      'CPU ms/session',
+      'heap KB/session',
+      'flow p50 s',
+      'step s',
+    ],
+    rows,
+  );
+}
+
+export function soakText(soak: SoakResult): string {
+  const first = soak.samples[0]?.heapUsed ?? 0;
+  const last = soak.samples[soak.samples.length - 1]?.heapUsed ?? 0;
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  return `soak: ${soak.batches} batches, ${soak.sessions} sessions (${soak.failed} failed) in ${soak.minutes} min; heap ${mib(first)} → ${mib(last)}, trend ${(soak.growthBytes / 2 ** 20).toFixed(2)} MiB`;
+}
+
+export function targetsTable(checks: readonly TargetCheck[]): string {
+  return table(
+    ['target', 'result', 'measured'],
+    checks.map((c) => [c.target, c.met === undefined ? 'not run' : c.met ? 'met' : 'NOT MET', c.detail]),
+  );
+}
+
+export function hotTable(hot: readonly HotFunction[]): string {
+  return table(
+    ['function', 'self ms', 'self %', 'where'],
+    hot.map((h) => [h.name, f(h.selfMs, 0), f(h.selfPercent), h.where]),
+  );
+}

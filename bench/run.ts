@@ -1,0 +1,137 @@
+// `npm run bench`: event ingest (dynconf vs esl-lite vs modesl on recorded FreeSWITCH events), load
+// (administrator sessions on simulator nodes), the targets, and bench/results.json, from one run.
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs, USAGE } from './args.js';
+import { type IngestReport, runIngest } from './ingest/run-ingest.js';
+import { type LoadStepResult, runLoadStep } from './load/run-load.js';
+import { machineInfo } from './machine.js';
+import { type HotFunction, hotFunctions, readProfile } from './profile-summary.js';
+import { hotTable, ingestTable, loadTable, machineText, soakText, targetsTable } from './report.js';
+import { runSoak, type SoakResult } from './soak.js';
+import { checkTargets } from './targets.js';
+
+const PROFILED_SESSIONS = 1000;
+const HOT_FUNCTIONS = 15;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** A fresh folder for one part's profiles; node writes one file per thread into it. */
+function profileFlags(dir: string): string[] {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+/** The main thread's profile: the largest file (the module loader's thread writes a small one too). */
+function summarise(dir: string): { file: string; hot: HotFunction[] } | undefined {
+  if (!existsSync(dir)) return undefined;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  const file = files[0];
+  return file === undefined ? undefined : { file, hot: hotFunctions(readProfile(file), HOT_FUNCTIONS) };
+}
+
+async function main(): Promise<void> {
+  // The traces' default place is found from the source tree; the compiled bench runs from dist/.
+  process.env.DYNCONF_TRACES ??= resolve('../shared/freeswitch-traces');
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const machine = machineInfo();
+  const started = new Date();
+  say(`dynconf bench on ${machineText(machine)}`);
+  const ingestProfileDir = resolve('bench/profiles/ingest');
+  const loadProfileDir = resolve('bench/profiles/load');
+
+  let ingest: IngestReport | undefined;
+  if (args.only !== 'load') {
+    ingest = await runIngest({
+      targetBytes: args.ingestMb * 1e6,
+      lanes: args.lanes,
+      runs: args.ingestRuns,
+      dynconfNodeFlags: args.profile ? profileFlags(ingestProfileDir) : [],
+      progress: say,
+    });
+  }
+
+  const load: LoadStepResult[] = [];
+  if (args.only !== 'ingest') {
+    for (const nodes of args.nodes) {
+      for (const sessions of args.sessions) {
+        say(`load: ${sessions} sessions on ${nodes} node(s)…`);
+        const profiled = args.profile && nodes === args.nodes[0] && sessions === PROFILED_SESSIONS;
+        const step = await runLoadStep({
+          sessions,
+          nodes,
+          controllerNodeFlags: profiled ? profileFlags(loadProfileDir) : [],
+        });
+        say(
+          `  ${step.completed}/${sessions} done in ${step.seconds.toFixed(1)} s, reaction p99 ${step.reactionMs.p99.toFixed(2)} ms`,
+        );
+        if (step.errors.length > 0) say(`  errors: ${step.errors.join('; ')}`);
+        load.push(step);
+      }
+    }
+  }
+
+  let soak: SoakResult | undefined;
+  if (args.soak) {
+    say(`soak: ${args.soakMinutes} min…`);
+    soak = await runSoak(args.soakMinutes, say);
+  }
+
+  const profiles = args.profile
+    ? {
+        ingest: args.only !== 'load' ? summarise(ingestProfileDir) : undefined,
+        load: args.only !== 'ingest' ? summarise(loadProfileDir) : undefined,
+      }
+    : undefined;
+  const targets = checkTargets(ingest, load, soak);
+
+  say('');
+  if (ingest) {
+    say(
+      `Ingest: ${(ingest.streamBytes / 1e6).toFixed(0)} MB, ${ingest.streamEvents} events over loopback TCP (best of ${args.ingestRuns})`,
+    );
+    say(ingestTable(ingest));
+    say('');
+  }
+  if (load.length > 0) {
+    say('Load: administrators doing flow 1 (PIN, dial 801 who answers, **), controller in its own process');
+    say(loadTable(load));
+    say('');
+  }
+  if (soak) say(`${soakText(soak)}\n`);
+  for (const [part, summary] of Object.entries(profiles ?? {})) {
+    if (summary === undefined) continue;
+    say(`Profile (${part}): ${summary.file}`);
+    say(hotTable(summary.hot));
+    say('');
+  }
+  say('Targets');
+  say(targetsTable(targets));
+
+  const results = {
+    startedAt: started.toISOString(),
+    seconds: (Date.now() - started.getTime()) / 1000,
+    machine,
+    args,
+    ingest,
+    load,
+    soak,
+    profiles,
+    targets,
+  };
+  writeFileSync(resolve(args.out), `${JSON.stringify(results, null, 2)}\n`);
+  say(`\nwrote ${args.out}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,190 @@
+// The dynconf controller: one event-socket connection to FreeSWITCH (inbound mode), the runtime that turns
+// its events into administrator sessions, and a read-only view of those sessions. `runControllerMain` is
+// what `dynconf start` runs: it adds the HTTP side (health, operator API, metrics, dashboard) and runs until
+// SIGINT/SIGTERM.
+import { type Clock, realClock } from '../clock.js';
+import type { Config } from '../config/index.js';
+import { showChannelsJson } from '../esl/commands.js';
+import { type ConnectionState, EslConnection, type StateChange } from '../esl/connection.js';
+import type { DynconfEvent } from '../esl/events.js';
+import { type OperatorApi, startOperatorApi } from '../http/index.js';
+import { dynconfVersion } from '../http/version.js';
+import type { Logger } from '../log.js';
+import { DynconfMetrics, runtimeMetricsHooks } from '../metrics/index.js';
+import type { EslPort } from '../runtime/commander.js';
+import { STAR0_SUBCLASS } from '../runtime/escalation.js';
+import { Runtime, type RuntimeStats } from '../runtime/runtime.js';
+import type { Session, SessionView } from '../runtime/session.js';
+
+/** What the controller needs of its event-socket connection (EslConnection, or a test double). */
+export interface ControllerConnection extends EslPort {
+  readonly state: ConnectionState;
+  onEvent(listener: (event: DynconfEvent) => void): () => void;
+  onStateChange(listener: (change: StateChange) => void): () => void;
+  start(): void;
+  close(): Promise<void>;
+}
+
+export interface ControllerOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Time for deadlines and prompts (tests run it faster). Default: the wall clock. */
+  readonly clock?: Clock;
+  /** A connection made elsewhere (not closed by stop()). Default: a new EslConnection from the config. */
+  readonly connection?: ControllerConnection;
+  /** Count into these metrics (commands timed, how invitations end). Default: none. */
+  readonly metrics?: DynconfMetrics;
+}
+
+export interface Controller {
+  readonly connection: ControllerConnection;
+  /**
+   * Resolves once the event socket is connected and subscribed (a command round trip after the
+   * subscriptions); rejects after `timeoutMs` (wall clock, default 10 s).
+   */
+  ready(options?: { timeoutMs?: number }): Promise<void>;
+  /** Sessions in progress (and ended ones still letting go of their legs). */
+  sessions(): SessionView[];
+  stats(): RuntimeStats;
+  /** Called with each session once it has ended and let go of every leg. */
+  onSessionFinished(listener: (session: SessionView) => void): () => void;
+  /** Stops the sessions (calls go on in FreeSWITCH) and closes a connection the controller opened. */
+  stop(): Promise<void>;
+}
+
+export function startController(options: ControllerOptions): Controller {
+  const { config } = options;
+  const clock = options.clock ?? realClock;
+  const logger = options.logger.child({ module: 'controller' });
+  const owned = options.connection === undefined;
+  const connection: ControllerConnection =
+    options.connection ??
+    new EslConnection({
+      host: config.eventSocket.host,
+      port: config.eventSocket.port,
+      password: config.eventSocket.password,
+      logger: options.logger,
+      clock,
+      customSubclasses: [STAR0_SUBCLASS],
+      backoff: {
+        initialMs: config.eventSocket.reconnect.initialDelayMs,
+        maxMs: config.eventSocket.reconnect.maxDelayMs,
+      },
+    });
+  const hooks = runtimeMetricsHooks(options.metrics, connection, logger);
+  const runtime = new Runtime({
+    config,
+    port: hooks.port,
+    clock,
+    logger,
+    ...(hooks.observe === undefined ? {} : { observe: hooks.observe }),
+  });
+  runtime.onSessionFinished((session) => hooks.sessionEnded(session.id));
+  const offEvent = connection.onEvent((event) => runtime.handle(event));
+  const offState = connection.onStateChange((change) => {
+    if (change.state === 'reconnecting') logger.warn('event socket lost: calls go on; waiting to reconnect');
+    if (change.state === 'connected' && change.previous === 'reconnecting') {
+      logger.info({ reconnects: change.reconnects }, 'event socket back');
+      void runtime.resync();
+    }
+  });
+  if (owned) connection.start();
+  let stopping: Promise<void> | undefined;
+
+  return {
+    connection,
+    async ready({ timeoutMs = 10_000 } = {}) {
+      await waitConnected(connection, timeoutMs);
+      // Commands are answered in order: once this one is, every subscription sent before it is active.
+      const probe = showChannelsJson();
+      if (!probe.ok) return;
+      const reply = await connection.api(probe.command, { timeoutMs });
+      if (!reply.ok && reply.error.kind !== 'rejected') {
+        throw new Error(`event socket not ready: ${reply.error.kind}`);
+      }
+    },
+    sessions: () => runtime.sessions(),
+    stats: () => runtime.stats(),
+    onSessionFinished(listener) {
+      return runtime.onSessionFinished((session: Session) => listener(session.view()));
+    },
+    stop() {
+      stopping ??= (async () => {
+        offEvent();
+        offState();
+        runtime.stop();
+        if (owned) await connection.close();
+        logger.info('controller stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+function waitConnected(connection: ControllerConnection, timeoutMs: number): Promise<void> {
+  if (connection.state === 'connected') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`event socket not connected within ${timeoutMs} ms (state: ${connection.state})`));
+    }, timeoutMs);
+    const off = connection.onStateChange((change) => {
+      if (change.state === 'connected') {
+        clearTimeout(timer);
+        off();
+        resolve();
+      } else if (change.state === 'closed') {
+        clearTimeout(timer);
+        off();
+        reject(new Error('event socket closed'));
+      }
+    });
+  });
+}
+
+export interface ControllerMainOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly configFile?: string;
+}
+
+/**
+ * `dynconf start`: runs the controller and its HTTP side (health endpoints, operator API, metrics,
+ * dashboard: src/http/) until SIGINT or SIGTERM.
+ */
+export async function runControllerMain(options: ControllerMainOptions): Promise<number> {
+  const { config, logger } = options;
+  const metrics = new DynconfMetrics({ logger });
+  const controller = startController({ config, logger, metrics });
+  let http: OperatorApi | undefined;
+  if (config.http.port !== 0) {
+    try {
+      http = await startOperatorApi({
+        config,
+        logger,
+        connection: controller.connection,
+        sessions: () => controller.sessions(),
+        stats: () => controller.stats(),
+        metrics,
+        version: dynconfVersion(),
+      });
+    } catch (err) {
+      logger.error({ err }, 'HTTP endpoints not started');
+      await controller.stop();
+      return 1;
+    }
+  }
+  logger.info(
+    { eventSocket: `${config.eventSocket.host}:${config.eventSocket.port}`, configFile: options.configFile },
+    'dynconf controller running',
+  );
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  logger.info({ signal, activeSessions: controller.sessions().length }, 'stopping');
+  // Invitations still ringing are hung up while the event socket is still there.
+  await http?.close();
+  await controller.stop();
+  return 0;
+}

@@ -1,0 +1,354 @@
+// dynconf dashboard: rooms, members and administrators, live from GET /api/events (server-sent events),
+// with the operator's controls. Plain browser JavaScript, no build step, no dependencies.
+
+const $ = (id) => document.getElementById(id);
+
+const ACTIVITY_TEXT = {
+  'in-room': 'in the room',
+  dialing: 'dialing',
+  ringing: 'ringing',
+  'talking-privately': 'talking privately',
+  voicemail: 'reached voicemail',
+  'restoring-call': 'restoring the call',
+};
+
+const OUTCOME_TEXT = {
+  answered: 'answered and joined',
+  no_answer: 'did not answer',
+  busy: 'was busy',
+  rejected: 'rejected the call',
+  unreachable: 'could not be reached',
+  invalid_number: 'is not a valid number',
+  not_allowed: 'is not allowed',
+  voicemail: 'went to voicemail',
+  cancelled: 'was cancelled',
+  failed: 'could not be called',
+};
+
+/** Element helper: h('td', { class: 'x', 'data-a': 1 }, child, 'text'). */
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'text') el.textContent = value;
+    else if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
+    else el.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) if (child !== null && child !== undefined) el.append(child);
+  return el;
+}
+
+function toast(text, bad) {
+  const el = h('div', { class: bad ? 'toast bad' : 'toast', role: 'status', text });
+  $('toasts').append(el);
+  setTimeout(() => el.remove(), bad ? 7000 : 4500);
+}
+
+function show(id, visible) {
+  $(id).hidden = !visible;
+}
+
+// ---- talking to dynconf ----------------------------------------------------------------------------
+
+async function post(url, body) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body || {}),
+    credentials: 'same-origin',
+  });
+  if (response.status === 401) {
+    signedOut();
+    throw new Error('signed out');
+  }
+  const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const detail = data.detail ? ` (${data.detail})` : '';
+    throw new Error((data.error || `HTTP ${response.status}`) + detail);
+  }
+  return data;
+}
+
+async function act(button, url, body, doneText) {
+  button.disabled = true;
+  try {
+    await post(url, body);
+    if (doneText) toast(doneText);
+  } catch (err) {
+    if (err.message !== 'signed out') toast(err.message, true);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+const roomUrl = (room) => `/api/rooms/${encodeURIComponent(room)}`;
+
+// ---- rendering -------------------------------------------------------------------------------------
+
+/** Room cards by name, kept across updates so a half-typed number in an invite form survives. */
+const cards = new Map();
+
+function who(member) {
+  const number = member.number || 'unknown caller';
+  const name = member.name && member.name !== member.number ? member.name : '';
+  return { number, name };
+}
+
+function memberRow(room, member) {
+  const { number, name } = who(member);
+  const talk = member.muted ? 'talk off' : member.talking ? 'talk on' : 'talk';
+  const talkLabel = member.muted ? 'muted' : member.talking ? 'talking' : 'silent';
+  const base = `${roomUrl(room)}/members/${member.id}`;
+  const toggle = member.muted
+    ? h('button', {
+        type: 'button',
+        'data-action': 'unmute',
+        text: 'Unmute',
+        onclick: (e) => act(e.currentTarget, `${base}/unmute`),
+      })
+    : h('button', {
+        type: 'button',
+        'data-action': 'mute',
+        text: 'Mute',
+        onclick: (e) => act(e.currentTarget, `${base}/mute`),
+      });
+  const kick = h('button', {
+    type: 'button',
+    class: 'danger',
+    'data-action': 'kick',
+    text: 'Remove',
+    title: 'Remove from the room (their call ends)',
+    onclick: (e) => act(e.currentTarget, `${base}/kick`, {}, `${number} removed`),
+  });
+  return h(
+    'tr',
+    {
+      class: member.muted ? 'muted' : '',
+      'data-member-id': member.id,
+      'data-talking': member.talking,
+      'data-muted': member.muted,
+    },
+    h('td', {}, h('span', { class: talk, title: talkLabel, 'aria-label': talkLabel, 'data-testid': 'talk' })),
+    h(
+      'td',
+      { class: 'who' },
+      number,
+      name ? h('small', { text: name }) : null,
+      member.administrator ? ' ' : null,
+      member.administrator ? h('span', { class: 'tag tag-admin', text: 'administrator' }) : null,
+      member.muted ? h('span', { class: 'state-muted', text: 'muted' }) : null,
+    ),
+    h('td', { class: 'acts' }, toggle, ' ', kick),
+  );
+}
+
+function adminLine(admin) {
+  const label = ACTIVITY_TEXT[admin.activity] || admin.activity;
+  const whom = admin.invitee?.number ? ` ${admin.invitee.number}` : '';
+  return h(
+    'li',
+    { 'data-admin': admin.uuid, 'data-activity': admin.activity },
+    h('span', { class: 'tag tag-admin', text: 'administrator' }),
+    h('strong', { text: admin.number || 'unknown' }),
+    h('span', { class: `activity activity-${admin.activity}`, text: label + whom }),
+  );
+}
+
+function newCard(name) {
+  const input = h('input', {
+    type: 'tel',
+    name: 'number',
+    placeholder: 'number to call into this room',
+    'aria-label': `number to invite into ${name}`,
+    pattern: '\\+?[0-9*#]{1,32}',
+    required: true,
+  });
+  const form = h(
+    'form',
+    { class: 'invite', autocomplete: 'off' },
+    input,
+    h('button', { type: 'submit', class: 'primary', text: 'Invite' }),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const button = form.querySelector('button');
+    const number = input.value.trim();
+    await act(button, `${roomUrl(name)}/invite`, { number }, `Calling ${number}…`);
+    input.value = '';
+  });
+  const head = h('div', { class: 'room-head' });
+  const admins = h('ul', { class: 'admins' });
+  const members = h('div', {});
+  const invites = h('ul', { class: 'invites' });
+  const card = h('article', { class: 'room', 'data-room': name }, head, admins, members, invites, form);
+  return { card, head, admins, members, invites };
+}
+
+function renderHead(parts, room) {
+  const lock = room.locked
+    ? h('button', {
+        type: 'button',
+        'data-action': 'unlock',
+        text: 'Unlock',
+        onclick: (e) => act(e.currentTarget, `${roomUrl(room.name)}/unlock`),
+      })
+    : h('button', {
+        type: 'button',
+        'data-action': 'lock',
+        text: 'Lock',
+        title: 'Nobody new can join',
+        onclick: (e) => act(e.currentTarget, `${roomUrl(room.name)}/lock`),
+      });
+  const end = h('button', {
+    type: 'button',
+    class: 'danger',
+    'data-action': 'end',
+    text: 'End',
+    title: 'Hang up every member',
+    onclick: (e) => {
+      if (window.confirm(`End room ${room.name}? Every member is hung up.`)) {
+        act(e.currentTarget, `${roomUrl(room.name)}/end`, {}, `Room ${room.name} ended`);
+      }
+    },
+  });
+  const count = `${room.memberCount} member${room.memberCount === 1 ? '' : 's'}`;
+  parts.head.replaceChildren(
+    h('h2', { text: room.name }),
+    h('span', { class: 'count', text: count }),
+    room.locked ? h('span', { class: 'tag tag-locked', text: 'locked' }) : null,
+    room.live ? null : h('span', { class: 'tag tag-away', text: 'empty while the administrator is away' }),
+    room.live ? h('span', { class: 'tools' }, lock, end) : null,
+  );
+}
+
+function renderRoom(parts, room) {
+  renderHead(parts, room);
+  parts.admins.hidden = room.administrators.length === 0;
+  parts.admins.replaceChildren(...room.administrators.map(adminLine));
+  parts.members.replaceChildren(
+    room.members.length === 0
+      ? h('p', { class: 'no-members', text: 'Nobody in the room right now.' })
+      : h('table', { class: 'members' }, h('tbody', {}, ...room.members.map((m) => memberRow(room.name, m)))),
+  );
+  parts.invites.replaceChildren(
+    ...room.invitations.map((i) => h('li', { 'data-invitation': i.uuid, text: `Calling ${i.number}…` })),
+  );
+}
+
+function render(payload) {
+  const link = $('link');
+  if (payload.connection !== 'connected') {
+    link.className = 'pill pill-bad';
+    link.textContent = `FreeSWITCH ${payload.connection}`;
+  } else if (!payload.synced) {
+    link.className = 'pill pill-wait';
+    link.textContent = 'reading rooms…';
+  } else {
+    link.className = 'pill pill-ok';
+    link.textContent = 'live';
+  }
+  const members = payload.rooms.reduce((n, r) => n + r.memberCount, 0);
+  $('summary').textContent =
+    `${payload.rooms.length} room${payload.rooms.length === 1 ? '' : 's'} · ${members} member${members === 1 ? '' : 's'}`;
+
+  const container = $('rooms');
+  const names = new Set(payload.rooms.map((r) => r.name));
+  for (const [name, parts] of cards) {
+    if (!names.has(name)) {
+      parts.card.remove();
+      cards.delete(name);
+    }
+  }
+  payload.rooms.forEach((room, index) => {
+    let parts = cards.get(room.name);
+    if (!parts) {
+      parts = newCard(room.name);
+      cards.set(room.name, parts);
+    }
+    renderRoom(parts, room);
+    if (container.children[index] !== parts.card)
+      container.insertBefore(parts.card, container.children[index] || null);
+  });
+  show('empty', payload.rooms.length === 0);
+}
+
+// ---- live stream and signing in ----------------------------------------------------------------------
+
+let stream = null;
+
+function connect() {
+  if (stream) stream.close();
+  show('sign-in', false);
+  show('sign-out', true);
+  stream = new EventSource('/api/events');
+  stream.addEventListener('rooms', (e) => render(JSON.parse(e.data)));
+  stream.addEventListener('notice', (e) => {
+    const notice = JSON.parse(e.data);
+    if (notice.kind === 'invitation') {
+      const text = OUTCOME_TEXT[notice.outcome] || notice.outcome;
+      toast(`${notice.number} ${text}`, notice.outcome !== 'answered');
+    }
+  });
+  stream.addEventListener('error', () => {
+    const link = $('link');
+    link.className = 'pill pill-bad';
+    link.textContent = 'dynconf unreachable, retrying…';
+    // A stream refused for good (signed out, token changed) is closed by the browser: find out why.
+    if (stream.readyState === EventSource.CLOSED) check();
+  });
+}
+
+function signedOut() {
+  if (stream) stream.close();
+  stream = null;
+  cards.clear();
+  $('rooms').replaceChildren();
+  show('empty', false);
+  show('sign-out', false);
+  show('sign-in', true);
+  const link = $('link');
+  link.className = 'pill pill-wait';
+  link.textContent = 'signed out';
+  $('token').focus();
+}
+
+async function check() {
+  try {
+    const response = await fetch('/api/rooms', { credentials: 'same-origin' });
+    if (response.status === 401) return signedOut();
+    if (response.status === 403) {
+      show('off', true);
+      $('link').textContent = 'API off';
+      return;
+    }
+    render(await response.json());
+    connect();
+  } catch {
+    setTimeout(check, 3000);
+  }
+}
+
+$('sign-in-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  $('sign-in-error').textContent = '';
+  const response = await fetch('/api/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: $('token').value }),
+    credentials: 'same-origin',
+  });
+  if (response.status === 204) {
+    $('token').value = '';
+    check();
+    return;
+  }
+  const data = await response.json().catch(() => ({}));
+  $('sign-in-error').textContent = data.error || `HTTP ${response.status}`;
+});
+
+$('sign-out').addEventListener('click', async () => {
+  await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' });
+  signedOut();
+});
+
+check();

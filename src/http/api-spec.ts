@@ -1,0 +1,452 @@
+// Every route of the operator API with its JSON schemas: fastify validates requests with them, and
+// openapi.ts publishes the same objects as the OpenAPI 3 document, so the two cannot drift apart.
+
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+export interface ResponseSpec {
+  readonly description: string;
+  /** A schema, or a `$ref` into components.schemas. */
+  readonly schema?: JsonSchema;
+  /** Default `application/json`. */
+  readonly contentType?: string;
+}
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  /** fastify syntax: `/api/rooms/:room`. */
+  readonly url: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: 'health' | 'rooms' | 'operations' | 'dashboard';
+  /** `token`: bearer token (or the dashboard's cookie) required. */
+  readonly auth: 'none' | 'token';
+  readonly params?: JsonSchema;
+  readonly querystring?: JsonSchema;
+  readonly body?: JsonSchema;
+  readonly responses: Readonly<Record<number, ResponseSpec>>;
+}
+
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+
+/** Room names as FreeSWITCH commands accept them (esl/escape.ts: checkRoomOrProfile). */
+export const ROOM_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
+/** Dialed numbers as the routing rules accept them (routing.ts: isDialableNumber). */
+export const NUMBER_PATTERN = '^\\+?[0-9*#]{1,32}$';
+
+const roomParam: JsonSchema = {
+  type: 'string',
+  pattern: ROOM_PATTERN,
+  description: 'Room (conference) name',
+};
+
+const roomParams: JsonSchema = {
+  type: 'object',
+  required: ['room'],
+  properties: { room: roomParam },
+};
+
+const memberParams: JsonSchema = {
+  type: 'object',
+  required: ['room', 'id'],
+  properties: {
+    room: roomParam,
+    id: { type: 'integer', minimum: 0, maximum: 2147483647, description: "The member's Member-ID" },
+  },
+};
+
+const errors = (...codes: number[]): Record<number, ResponseSpec> => {
+  const text: Record<number, string> = {
+    400: 'Bad request: a parameter or the body is invalid (the message names it)',
+    401: 'Missing or wrong credentials',
+    403: 'Refused (operator API switched off, or the number is not allowed by the routing rules)',
+    404: 'No such room or member',
+    409: 'The room is locked',
+    429: 'Too many calls ringing into this room',
+    502: 'FreeSWITCH refused the command',
+    503: 'FreeSWITCH is not connected',
+    504: 'FreeSWITCH did not answer in time',
+  };
+  return Object.fromEntries(
+    codes.map((code) => [code, { description: text[code] ?? 'Error', schema: ref('Error') }]),
+  );
+};
+
+export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
+  Error: {
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: { type: 'string', description: 'What went wrong, in words' },
+      detail: { type: 'string', description: "FreeSWITCH's own reply, when there is one" },
+    },
+  },
+  Member: {
+    type: 'object',
+    properties: {
+      id: { type: 'integer', description: 'Member-ID (what mute/unmute/kick take)' },
+      uuid: { type: ['string', 'null'], description: "The member's channel uuid" },
+      number: {
+        type: ['string', 'null'],
+        description: 'Caller ID of an inbound call, dialed number of a call placed by FreeSWITCH',
+      },
+      name: { type: ['string', 'null'] },
+      administrator: { type: 'boolean', description: "The room's administrator" },
+      moderator: { type: 'boolean' },
+      talking: { type: 'boolean' },
+      muted: { type: 'boolean' },
+      deaf: { type: 'boolean' },
+      floor: { type: 'boolean' },
+      joinedAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  Administrator: {
+    type: 'object',
+    properties: {
+      session: { type: 'string' },
+      flow: {
+        type: 'string',
+        enum: ['access', 'escalation'],
+        description: 'Dialed the access number, or *0 in a call',
+      },
+      uuid: { type: 'string', description: "The administrator's channel uuid" },
+      number: { type: ['string', 'null'] },
+      name: { type: ['string', 'null'] },
+      activity: {
+        type: 'string',
+        enum: ['in-room', 'dialing', 'ringing', 'talking-privately', 'voicemail', 'restoring-call'],
+      },
+      state: { type: 'string', description: "The session machine's state" },
+      inRoom: { type: 'boolean' },
+      invitee: {
+        type: ['object', 'null'],
+        description: 'Who the administrator is calling or talking to privately',
+        properties: {
+          uuid: { type: 'string' },
+          number: { type: ['string', 'null'] },
+          status: { type: ['string', 'null'] },
+        },
+      },
+      since: { type: 'string', format: 'date-time' },
+    },
+  },
+  Invitation: {
+    type: 'object',
+    properties: {
+      uuid: { type: 'string', description: 'The invited leg (our origination uuid)' },
+      number: { type: 'string' },
+      state: { type: 'string', enum: ['calling'] },
+      startedAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  Room: {
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      live: {
+        type: 'boolean',
+        description: 'FreeSWITCH has the room now (false: only an administrator session refers to it)',
+      },
+      locked: { type: 'boolean' },
+      profile: { type: ['string', 'null'] },
+      createdAt: { type: ['string', 'null'], format: 'date-time' },
+      memberCount: { type: 'integer' },
+      members: { type: 'array', items: ref('Member') },
+      administrators: { type: 'array', items: ref('Administrator') },
+      invitations: { type: 'array', items: ref('Invitation') },
+    },
+  },
+  Rooms: {
+    type: 'object',
+    properties: {
+      synced: {
+        type: 'boolean',
+        description: 'The rooms were read from FreeSWITCH on the current connection',
+      },
+      connection: { type: 'string', enum: ['connecting', 'connected', 'reconnecting', 'closed'] },
+      generatedAt: { type: 'string', format: 'date-time' },
+      rooms: { type: 'array', items: ref('Room') },
+    },
+  },
+  ControlResult: {
+    type: 'object',
+    properties: {
+      room: { type: 'string' },
+      action: { type: 'string' },
+      member: { type: 'integer' },
+      reply: { type: 'string', description: "FreeSWITCH's reply" },
+    },
+  },
+  InvitationResult: {
+    type: 'object',
+    properties: {
+      uuid: { type: 'string' },
+      room: { type: 'string' },
+      number: { type: 'string' },
+      state: { type: 'string', enum: ['calling'] },
+      rule: { type: 'string', description: 'The routing rule that allowed the number' },
+    },
+  },
+  Status: {
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      version: { type: 'string' },
+      node: { type: 'string' },
+      startedAt: { type: 'string', format: 'date-time' },
+      uptimeSeconds: { type: 'integer' },
+      ready: { type: 'boolean' },
+      eventSocket: {
+        type: 'object',
+        properties: {
+          state: { type: 'string' },
+          host: { type: 'string' },
+          port: { type: 'integer' },
+          reconnects: { type: 'integer' },
+        },
+      },
+      rooms: { type: 'integer' },
+      members: { type: 'integer' },
+      administrators: {
+        type: 'object',
+        additionalProperties: { type: 'integer' },
+        description: 'Sessions by activity',
+      },
+      invitationsCalling: { type: 'integer' },
+      counters: { type: 'object', additionalProperties: { type: 'integer' } },
+    },
+  },
+};
+
+const controlResponses = (what: string): Record<number, ResponseSpec> => ({
+  200: { description: what, schema: ref('ControlResult') },
+  ...errors(400, 401, 403, 404, 502, 503, 504),
+});
+
+export const ROUTES = {
+  healthz: {
+    method: 'GET',
+    url: '/healthz',
+    operationId: 'healthz',
+    summary: 'Liveness: the process answers',
+    tag: 'health',
+    auth: 'none',
+    responses: {
+      200: { description: 'Up', schema: { type: 'object', properties: { status: { const: 'ok' } } } },
+    },
+  },
+  readyz: {
+    method: 'GET',
+    url: '/readyz',
+    operationId: 'readyz',
+    summary: 'Readiness: the event socket to FreeSWITCH is connected',
+    tag: 'health',
+    auth: 'none',
+    responses: {
+      200: { description: 'Ready', schema: { type: 'object', properties: { status: { const: 'ready' } } } },
+      503: {
+        description: 'Not connected to FreeSWITCH',
+        schema: {
+          type: 'object',
+          properties: { status: { const: 'not ready' }, reason: { type: 'string' } },
+        },
+      },
+    },
+  },
+  status: {
+    method: 'GET',
+    url: '/status',
+    operationId: 'status',
+    summary: 'Version, uptime, connection and counts (what `dynconf status` shows)',
+    tag: 'operations',
+    auth: 'token',
+    responses: { 200: { description: 'Status', schema: ref('Status') }, ...errors(401, 403) },
+  },
+  metrics: {
+    method: 'GET',
+    url: '/metrics',
+    operationId: 'metrics',
+    summary: 'Prometheus metrics',
+    tag: 'operations',
+    auth: 'token',
+    responses: {
+      200: {
+        description: 'Prometheus text exposition format',
+        contentType: 'text/plain',
+        schema: { type: 'string' },
+      },
+      ...errors(401, 403),
+    },
+  },
+  openapi: {
+    method: 'GET',
+    url: '/openapi.json',
+    operationId: 'openapi',
+    summary: 'This document',
+    tag: 'operations',
+    auth: 'none',
+    responses: { 200: { description: 'OpenAPI 3.1 document', schema: { type: 'object' } } },
+  },
+  listRooms: {
+    method: 'GET',
+    url: '/api/rooms',
+    operationId: 'listRooms',
+    summary: "Rooms with their members, and each administrator's current state",
+    tag: 'rooms',
+    auth: 'token',
+    responses: { 200: { description: 'Rooms', schema: ref('Rooms') }, ...errors(401, 403) },
+  },
+  getRoom: {
+    method: 'GET',
+    url: '/api/rooms/:room',
+    operationId: 'getRoom',
+    summary: 'One room',
+    tag: 'rooms',
+    auth: 'token',
+    params: roomParams,
+    responses: { 200: { description: 'The room', schema: ref('Room') }, ...errors(400, 401, 403, 404) },
+  },
+  invite: {
+    method: 'POST',
+    url: '/api/rooms/:room/invite',
+    operationId: 'invite',
+    summary: 'Call a number straight into the room',
+    description:
+      'The number goes through the routing and allow rules, like a number an administrator dials. The call is ' +
+      'placed at once and the request returns; when it is answered the person joins the room as a member. ' +
+      'How it ended is sent on /api/events as a notice and counted in dynconf_invitations_total{source="api"}.',
+    tag: 'rooms',
+    auth: 'token',
+    params: roomParams,
+    body: {
+      type: 'object',
+      required: ['number'],
+      additionalProperties: false,
+      properties: {
+        number: {
+          type: 'string',
+          pattern: NUMBER_PATTERN,
+          description: 'Digits to dial, e.g. 801 or +33612345678',
+        },
+      },
+    },
+    responses: {
+      202: { description: 'Calling', schema: ref('InvitationResult') },
+      ...errors(400, 401, 403, 404, 409, 429, 503),
+    },
+  },
+  muteMember: {
+    method: 'POST',
+    url: '/api/rooms/:room/members/:id/mute',
+    operationId: 'muteMember',
+    summary: 'Mute a member',
+    tag: 'rooms',
+    auth: 'token',
+    params: memberParams,
+    responses: controlResponses('Muted'),
+  },
+  unmuteMember: {
+    method: 'POST',
+    url: '/api/rooms/:room/members/:id/unmute',
+    operationId: 'unmuteMember',
+    summary: 'Unmute a member',
+    tag: 'rooms',
+    auth: 'token',
+    params: memberParams,
+    responses: controlResponses('Unmuted'),
+  },
+  kickMember: {
+    method: 'POST',
+    url: '/api/rooms/:room/members/:id/kick',
+    operationId: 'kickMember',
+    summary: 'Remove a member from the room (their call ends)',
+    tag: 'rooms',
+    auth: 'token',
+    params: memberParams,
+    responses: controlResponses('Removed'),
+  },
+  lockRoom: {
+    method: 'POST',
+    url: '/api/rooms/:room/lock',
+    operationId: 'lockRoom',
+    summary: 'Lock the room: nobody new can join (the administrator still can)',
+    tag: 'rooms',
+    auth: 'token',
+    params: roomParams,
+    responses: controlResponses('Locked'),
+  },
+  unlockRoom: {
+    method: 'POST',
+    url: '/api/rooms/:room/unlock',
+    operationId: 'unlockRoom',
+    summary: 'Unlock the room',
+    tag: 'rooms',
+    auth: 'token',
+    params: roomParams,
+    responses: controlResponses('Unlocked'),
+  },
+  endRoom: {
+    method: 'POST',
+    url: '/api/rooms/:room/end',
+    operationId: 'endRoom',
+    summary: 'End the room: hang up every member',
+    description:
+      'An administrator who is away from the room at that moment (dialing, or talking privately) is not a ' +
+      'member and stays on the line.',
+    tag: 'rooms',
+    auth: 'token',
+    params: roomParams,
+    responses: controlResponses('Ended'),
+  },
+  events: {
+    method: 'GET',
+    url: '/api/events',
+    operationId: 'events',
+    summary: 'Live updates (server-sent events)',
+    description:
+      'Event `rooms`: the same JSON as GET /api/rooms, on connect and after every change. Event `notice`: ' +
+      'e.g. `{"kind":"invitation","outcome":"busy",…}`. Browsers authenticate with the dashboard cookie; ' +
+      'other clients may pass `?token=`.',
+    tag: 'dashboard',
+    auth: 'token',
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { token: { type: 'string', maxLength: 1024 } },
+    },
+    responses: {
+      200: { description: 'text/event-stream', contentType: 'text/event-stream', schema: { type: 'string' } },
+      ...errors(401, 403),
+      503: { description: 'Too many live clients', schema: ref('Error') },
+    },
+  },
+  signIn: {
+    method: 'POST',
+    url: '/api/session',
+    operationId: 'signIn',
+    summary: 'Dashboard sign-in: trade the token for a session cookie',
+    tag: 'dashboard',
+    auth: 'none',
+    body: {
+      type: 'object',
+      required: ['token'],
+      additionalProperties: false,
+      properties: { token: { type: 'string', minLength: 1, maxLength: 1024 } },
+    },
+    responses: {
+      204: { description: 'Signed in: an HttpOnly, SameSite=Strict cookie is set' },
+      ...errors(400, 401, 403),
+    },
+  },
+  signOut: {
+    method: 'DELETE',
+    url: '/api/session',
+    operationId: 'signOut',
+    summary: 'Dashboard sign-out: clears the session cookie',
+    tag: 'dashboard',
+    auth: 'none',
+    responses: { 204: { description: 'Signed out' } },
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof ROUTES;

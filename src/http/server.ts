@@ -1,0 +1,439 @@
+// dynconf's HTTP side on http.host:http.port: health checks, the operator API, Prometheus metrics, the
+// OpenAPI document and the live web dashboard. It keeps its own view of the rooms (room-view/) from the
+// same event socket the controller uses, and reads the controller's sessions when asked.
+import type { ServerResponse } from 'node:http';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import type { Config } from '../config/index.js';
+import { loadDashboardAssets } from '../dashboard/assets.js';
+import type { StateChange } from '../esl/connection.js';
+import type { DynconfEvent } from '../esl/events.js';
+import type { Logger } from '../log.js';
+import {
+  type CommandPort,
+  DynconfMetrics,
+  followRuntimeTotals,
+  instrumentCommands,
+  type RuntimeTotals,
+  watchConnection,
+} from '../metrics/index.js';
+import { RoomSync, RoomView } from '../room-view/index.js';
+import { ROUTES, type RouteSpec } from './api-spec.js';
+import { authenticate, SESSION_COOKIE, sessionValue } from './auth.js';
+import { Invitations, type RoomStatus } from './invitations.js';
+import { LegDirectory } from './legs.js';
+import { LiveHub } from './live.js';
+import { openApiDocument } from './openapi.js';
+import type { CommandLink, Outcome } from './outcome.js';
+import { type MemberAction, type RoomAction, RoomControl } from './room-control.js';
+import { validationMessage } from './validation.js';
+import { activityOf, type RoomsPayload, roomsPayload, type SessionSnapshot } from './views.js';
+
+/** The event-socket connection as the HTTP side uses it (EslConnection, or the controller's). */
+export interface OperatorConnection extends CommandLink, CommandPort {
+  readonly reconnects?: number;
+  onEvent(listener: (event: DynconfEvent) => void): () => void;
+  onStateChange(listener: (change: StateChange) => void): () => void;
+}
+
+export interface OperatorApiOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly connection: OperatorConnection;
+  /** The controller's administrator sessions (Controller.sessions). Without it none are shown. */
+  readonly sessions?: () => readonly SessionSnapshot[];
+  /** The controller's totals (Controller.stats), for /status and the PIN metrics. */
+  readonly stats?: () => RuntimeTotals;
+  /** Shared with the runtime so both count into one registry. Default: a new one. */
+  readonly metrics?: DynconfMetrics;
+  readonly version?: string;
+  /** Listen here instead of http.host / http.port (tests). */
+  readonly listen?: { readonly host?: string; readonly port?: number };
+}
+
+export interface OperatorApi {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly rooms: RoomView;
+  readonly metrics: DynconfMetrics;
+  /** Waits until the room view has been read from FreeSWITCH on the current connection. */
+  synced(options?: { timeoutMs?: number }): Promise<void>;
+  /** Hangs up invitations still ringing, ends live streams and stops listening. */
+  close(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: 'none' | 'token';
+    queryToken?: boolean;
+  }
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+const PAGE_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/** How long a dashboard sign-in lasts. */
+const SESSION_MAX_AGE_SEC = 12 * 3600;
+/** How often the live view compares the administrators' states (their changes have no event of their own). */
+const SESSION_POLL_MS = 400;
+
+export async function startOperatorApi(options: OperatorApiOptions): Promise<OperatorApi> {
+  const { config, connection } = options;
+  const logger = options.logger.child({ module: 'http' });
+  const version = options.version ?? 'unknown';
+  const startedAt = Date.now();
+  const metrics = options.metrics ?? new DynconfMetrics({ logger });
+  const sessions = options.sessions ?? (() => []);
+  const timeoutMs = config.eventSocket.commandTimeoutMs;
+
+  // Commands of the API (and the room view's queries) are timed like the runtime's.
+  const timed = instrumentCommands(connection, metrics);
+  const link: CommandLink & Pick<OperatorConnection, 'onEvent' | 'onStateChange'> = {
+    get state() {
+      return connection.state;
+    },
+    api: timed.api,
+    bgapi: timed.bgapi,
+    onEvent: (listener) => connection.onEvent(listener),
+    onStateChange: (listener) => connection.onStateChange(listener),
+  };
+  const view = new RoomView({ logger });
+  const sync = new RoomSync({ source: link, view, logger, timeoutMs });
+  const legs = new LegDirectory();
+  const activeSessions = () =>
+    sessions().filter((s) => {
+      const activity = activityOf(s.state);
+      return activity !== 'ending';
+    });
+  const roomStatus = (room: string): RoomStatus => {
+    const state = view.room(room);
+    if (state !== undefined) return state.locked ? 'locked' : 'live';
+    return activeSessions().some((s) => s.room === room && activityOf(s.state) !== 'entering-pin')
+      ? 'session'
+      : 'unknown';
+  };
+  const invitations = new Invitations({ config, link, metrics, logger, roomStatus });
+  const control = new RoomControl({ link, room: (name) => view.room(name), timeoutMs });
+  const payload = (): RoomsPayload =>
+    roomsPayload({
+      rooms: view.rooms(),
+      sessions: sessions(),
+      invitations: invitations.pending(),
+      legs,
+      synced: sync.synced,
+      connection: connection.state,
+      now: Date.now(),
+    });
+  const hub = new LiveHub({ payload, logger });
+
+  // ---- wiring: everything that changes the picture tells the live view --------------------------
+  const unsubscribe: (() => void)[] = [];
+  unsubscribe.push(
+    connection.onEvent((event) => {
+      legs.observe(event);
+      hub.changed();
+    }),
+    connection.onStateChange((change) => {
+      if (change.state === 'connected' && change.previous === 'reconnecting') legs.clear();
+      hub.changed();
+    }),
+    view.onChange((change) => {
+      if (change.kind === 'destroyed' && roomStatus(change.room) === 'unknown')
+        invitations.roomGone(change.room);
+      hub.changed();
+    }),
+    sync.onSyncChange(() => hub.changed()),
+    invitations.onChange(() => hub.changed()),
+    invitations.onEnded((ended) => hub.notice({ kind: 'invitation', ...ended })),
+    watchConnection(connection, metrics),
+  );
+  if (options.stats !== undefined) unsubscribe.push(followRuntimeTotals(options.stats, metrics));
+  metrics.setSources({
+    sessions: () => sessions(),
+    rooms: () => ({ rooms: view.size, members: view.memberCount }),
+    connected: () => connection.state === 'connected',
+  });
+  let lastSessions = '';
+  const sessionPoll = setInterval(() => {
+    if (hub.clients === 0) return;
+    const signature = JSON.stringify(sessions().map((s) => [s.id, s.state, s.inviteeUuid, s.inviteeStatus]));
+    if (signature !== lastSessions) {
+      lastSessions = signature;
+      hub.changed();
+    }
+  }, SESSION_POLL_MS);
+  sessionPoll.unref();
+  sync.start();
+
+  // ---- the HTTP server ----------------------------------------------------------------------------
+  const app = Fastify({
+    loggerInstance: logger,
+    // Request lines may carry ?token= on the live stream: never logged; failures are logged below.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 16 * 1024,
+    forceCloseConnections: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  });
+  const openapi = openApiDocument(version);
+  const assets = loadDashboardAssets();
+  if (!assets.ok) logger.warn({ reason: assets.reason }, 'dashboard not available');
+
+  app.addHook('onRequest', async (request, reply) => {
+    const routeConfig = request.routeOptions.config;
+    if (routeConfig.auth !== 'token') return;
+    const auth = authenticate(config.http.token, {
+      headers: request.headers,
+      queryToken: routeConfig.queryToken ? queryToken(request) : undefined,
+    });
+    if (!auth.ok) {
+      if (auth.status === 401) reply.header('www-authenticate', 'Bearer realm="dynconf"');
+      return reply.code(auth.status).send({ error: auth.message });
+    }
+    // A browser request from another site must not ride on the dashboard's cookie.
+    if (request.method !== 'GET' && !sameOrigin(request)) {
+      return reply.code(403).send({ error: 'cross-site request refused' });
+    }
+  });
+  app.addHook('onSend', async (_request, reply, body) => {
+    reply.headers(SECURITY_HEADERS);
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return body;
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      return reply.code(400).send({ error: validationMessage(error.validation, error.validationContext) });
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) return reply.code(status).send({ error: error.message });
+    logger.error({ err: error, method: request.method, route: request.routeOptions.url }, 'request failed');
+    return reply.code(500).send({ error: 'internal error (logged)' });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `no such route: ${request.method} ${request.url.split('?')[0]}` }),
+  );
+
+  const route = (spec: RouteSpec, handler: (request: FastifyRequest, reply: FastifyReply) => unknown) => {
+    app.route({
+      method: spec.method,
+      url: spec.url,
+      config: { auth: spec.auth, queryToken: spec.url === ROUTES.events.url },
+      schema: {
+        ...(spec.params === undefined ? {} : { params: spec.params }),
+        ...(spec.querystring === undefined ? {} : { querystring: spec.querystring }),
+        ...(spec.body === undefined ? {} : { body: spec.body }),
+      },
+      handler: async (request, reply) => handler(request, reply),
+    });
+  };
+  const answer = <T>(reply: FastifyReply, outcome: Outcome<T>) =>
+    outcome.ok
+      ? reply.code(outcome.status).send(outcome.value)
+      : reply
+          .code(outcome.status)
+          .send(
+            outcome.detail === undefined
+              ? { error: outcome.error }
+              : { error: outcome.error, detail: outcome.detail },
+          );
+
+  route(ROUTES.healthz, () => ({ status: 'ok' }));
+  route(ROUTES.readyz, (_request, reply) =>
+    connection.state === 'connected'
+      ? { status: 'ready' }
+      : reply.code(503).send({ status: 'not ready', reason: `event socket ${connection.state}` }),
+  );
+  route(ROUTES.status, () => {
+    const byActivity: Record<string, number> = {};
+    for (const s of activeSessions()) {
+      const activity = activityOf(s.state);
+      byActivity[activity] = (byActivity[activity] ?? 0) + 1;
+    }
+    return {
+      name: 'dynconf',
+      version,
+      node: process.version,
+      startedAt: new Date(startedAt).toISOString(),
+      uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+      ready: connection.state === 'connected',
+      eventSocket: {
+        state: connection.state,
+        host: config.eventSocket.host,
+        port: config.eventSocket.port,
+        reconnects: connection.reconnects ?? 0,
+      },
+      rooms: view.size,
+      members: view.memberCount,
+      administrators: byActivity,
+      invitationsCalling: invitations.pending().length,
+      counters: countersOf(options.stats?.()),
+    };
+  });
+  route(ROUTES.metrics, async (_request, reply) =>
+    reply.type(metrics.contentType).send(await metrics.text()),
+  );
+  route(ROUTES.openapi, () => openapi);
+  route(ROUTES.listRooms, () => payload());
+  route(ROUTES.getRoom, (request, reply) => {
+    const { room } = request.params as { room: string };
+    const found = payload().rooms.find((r) => r.name === room);
+    return found ?? reply.code(404).send({ error: `no room named ${room}` });
+  });
+  route(ROUTES.invite, async (request, reply) => {
+    const { room } = request.params as { room: string };
+    const { number } = request.body as { number: string };
+    return answer(reply, await invitations.invite(room, number));
+  });
+  const memberRoute = (spec: RouteSpec, action: MemberAction) =>
+    route(spec, async (request, reply) => {
+      const { room, id } = request.params as { room: string; id: number };
+      return answer(reply, await control.member(room, id, action));
+    });
+  memberRoute(ROUTES.muteMember, 'mute');
+  memberRoute(ROUTES.unmuteMember, 'unmute');
+  memberRoute(ROUTES.kickMember, 'kick');
+  const roomRoute = (spec: RouteSpec, action: RoomAction) =>
+    route(spec, async (request, reply) => {
+      const { room } = request.params as { room: string };
+      return answer(reply, await control.room(room, action));
+    });
+  roomRoute(ROUTES.lockRoom, 'lock');
+  roomRoute(ROUTES.unlockRoom, 'unlock');
+  roomRoute(ROUTES.endRoom, 'end');
+  route(ROUTES.events, (_request, reply) => {
+    if (hub.full) return reply.code(503).send({ error: 'too many live clients' });
+    reply.hijack();
+    hub.attach(withSecurityHeaders(reply.raw));
+    return undefined;
+  });
+  route(ROUTES.signIn, (request, reply) => {
+    const { token } = request.body as { token: string };
+    const auth = authenticate(config.http.token, { headers: { authorization: `Bearer ${token}` } });
+    if (!auth.ok)
+      return reply.code(auth.status).send({ error: auth.status === 401 ? 'wrong token' : auth.message });
+    if (!sameOrigin(request)) return reply.code(403).send({ error: 'cross-site request refused' });
+    const secure = request.protocol === 'https' ? '; Secure' : '';
+    reply.header(
+      'set-cookie',
+      `${SESSION_COOKIE}=${sessionValue(config.http.token ?? '')}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_MAX_AGE_SEC}${secure}`,
+    );
+    return reply.code(204).send();
+  });
+  route(ROUTES.signOut, (_request, reply) => {
+    reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+    return reply.code(204).send();
+  });
+  for (const path of ['/', '/index.html', '/dashboard.css', '/dashboard.js', '/favicon.svg']) {
+    app.get(path, { config: { auth: 'none' } }, async (request, reply) => {
+      if (!assets.ok) return reply.code(503).type('text/plain; charset=utf-8').send(`${assets.reason}\n`);
+      const asset = assets.assets.get(path === '/index.html' ? '/' : path);
+      if (asset === undefined) return reply.code(404).send({ error: 'not found' });
+      reply.header('etag', asset.etag).header('cache-control', 'no-cache');
+      if (asset.contentType.startsWith('text/html')) reply.header('content-security-policy', PAGE_POLICY);
+      if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+      return reply.type(asset.contentType).send(asset.body);
+    });
+  }
+  app.get('/favicon.ico', { config: { auth: 'none' } }, (_request, reply) =>
+    reply.redirect('/favicon.svg', 301),
+  );
+
+  const host = options.listen?.host ?? config.http.host;
+  const port = options.listen?.port ?? config.http.port;
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    for (const off of unsubscribe) off();
+    clearInterval(sessionPoll);
+    sync.stop();
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE' ? 'address in use' : code === 'EACCES' ? 'permission denied' : String(err);
+    throw new Error(`operator API cannot listen on ${host}:${port}: ${why}`);
+  }
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  const boundHost = typeof address === 'object' && address !== null ? address.address : host;
+  const urlHost = boundHost.includes(':') ? `[${boundHost}]` : boundHost;
+  logger.info(
+    { host: boundHost, port: boundPort, api: config.http.token !== undefined, dashboard: assets.ok },
+    config.http.token === undefined
+      ? 'health endpoints listening (set http.token to switch on the operator API and dashboard)'
+      : 'operator API, metrics and dashboard listening',
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${boundPort}`,
+    host: boundHost,
+    port: boundPort,
+    rooms: view,
+    metrics,
+    synced: ({ timeoutMs = 10_000 } = {}) => waitSynced(sync, timeoutMs),
+    close() {
+      closing ??= (async () => {
+        clearInterval(sessionPoll);
+        await invitations.close();
+        hub.close();
+        for (const off of unsubscribe) off();
+        sync.stop();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+
+  function sameOrigin(request: FastifyRequest): boolean {
+    const origin = request.headers.origin;
+    if (origin === undefined) return true;
+    try {
+      return new URL(origin).host === request.headers.host;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** The hijacked live stream does not pass through onSend: give it the same headers. */
+function withSecurityHeaders(response: ServerResponse): ServerResponse {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+  return response;
+}
+
+function queryToken(request: FastifyRequest): string | undefined {
+  const token = (request.query as { token?: unknown } | undefined)?.token;
+  return typeof token === 'string' ? token : undefined;
+}
+
+/** The whole-number totals of the runtime, for /status (nested objects flattened one level). */
+function countersOf(stats: object | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (stats === undefined) return out;
+  for (const [key, value] of Object.entries(stats)) {
+    if (typeof value === 'number') out[key] = value;
+    else if (typeof value === 'object' && value !== null) {
+      for (const [inner, n] of Object.entries(value)) if (typeof n === 'number') out[`${key}.${inner}`] = n;
+    }
+  }
+  return out;
+}
+
+function waitSynced(sync: RoomSync, timeoutMs: number): Promise<void> {
+  if (sync.synced) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`rooms not read from FreeSWITCH within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = sync.onSyncChange((synced) => {
+      if (!synced) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,220 @@
+// Brings up what a scenario needs: a FreeSWITCH (the suite's container, or an already running one), the
+// suite's own event-socket connection to it, and dynconf serving it. Everything it starts, stop() ends.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  GenericContainer,
+  Network,
+  type StartedNetwork,
+  type StartedTestContainer,
+  Wait,
+} from 'testcontainers';
+import { stringify } from 'yaml';
+import { type Controller, startController } from '../../../src/controller/main.js';
+import { createLogger, type Logger } from '../../../src/log.js';
+import { eventually } from './eventually.js';
+import { type EslAddress, FreeSwitchDriver } from './freeswitch-driver.js';
+import type { E2ePlan } from './plan.js';
+import { SUITE_PIN, suiteConfig, suiteConfigInput } from './suite-config.js';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const FREESWITCH_DOCKERFILE = 'docker/freeswitch/Dockerfile';
+/** Tags of the images the suite builds; kept between runs so Docker's layer cache makes rebuilds quick. */
+const FREESWITCH_TAG = 'dynconf-freeswitch:e2e';
+const DYNCONF_TAG = 'dynconf:e2e';
+const ESL_PORT = 8021;
+const HTTP_PORT = 8088;
+/** Building the images the first time downloads Alpine's FreeSWITCH and npm packages. */
+export const SETUP_TIMEOUT_MS = 15 * 60_000;
+
+/** The dynconf the suite started itself (in-process only): a scenario may stop and restart it. */
+export interface ControllerHandle {
+  readonly running: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface E2eEnvironment {
+  /** The suite's own connection to FreeSWITCH. */
+  readonly fs: FreeSwitchDriver;
+  /** The admin PIN dynconf accepts. */
+  readonly pin: string;
+  /** One line saying what runs where (for logs and failure messages). */
+  readonly description: string;
+  /** Where the logs of this run are written. */
+  readonly logDir: string;
+  /** Present when dynconf runs in this process. */
+  readonly controller?: ControllerHandle;
+  stop(): Promise<void>;
+}
+
+type Stopper = () => Promise<unknown>;
+
+function newLogDir(): string {
+  const dir = join(tmpdir(), `dynconf-e2e-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function connectWhenReady(esl: EslAddress, timeoutMs: number): Promise<FreeSwitchDriver> {
+  const fs = await eventually(
+    `FreeSWITCH's event socket at ${esl.host}:${esl.port} to accept the password`,
+    () => FreeSwitchDriver.connect(esl, 5000),
+    {
+      timeoutMs,
+      intervalMs: 500,
+      fatal: (err) => err instanceof Error && err.message.endsWith('password refused'),
+    },
+  );
+  await eventually('FreeSWITCH to report itself ready (api status)', async () =>
+    (await fs.api('status')).includes('is ready') ? true : undefined,
+  );
+  return fs;
+}
+
+async function freeswitchImage(plan: Extract<E2ePlan, { kind: 'container' }>): Promise<GenericContainer> {
+  if (plan.image !== undefined) return new GenericContainer(plan.image);
+  return GenericContainer.fromDockerfile(REPO_ROOT, FREESWITCH_DOCKERFILE).build(FREESWITCH_TAG, {
+    deleteOnExit: false,
+  });
+}
+
+/** dynconf in this process, on the wall clock, logging to a file; it can be stopped and started again. */
+class InProcessController implements ControllerHandle {
+  readonly logFile: string;
+  readonly #esl: EslAddress;
+  readonly #logger: Logger;
+  #controller: Controller | undefined;
+
+  constructor(esl: EslAddress, logDir: string) {
+    this.#esl = esl;
+    this.logFile = join(logDir, 'dynconf.log');
+    this.#logger = createLogger({ level: 'debug', destination: createWriteStream(this.logFile) });
+  }
+
+  get running(): boolean {
+    return this.#controller !== undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.#controller !== undefined) return;
+    const controller = startController({ config: suiteConfig(this.#esl), logger: this.#logger });
+    this.#controller = controller;
+    await controller.ready({ timeoutMs: 20_000 });
+  }
+
+  async stop(): Promise<void> {
+    const controller = this.#controller;
+    this.#controller = undefined;
+    await controller?.stop();
+  }
+}
+
+/** dynconf as the project's image (Dockerfile), on the FreeSWITCH container's network. */
+async function startImage(
+  network: StartedNetwork,
+  password: string,
+  logDir: string,
+): Promise<StartedTestContainer> {
+  const image = await GenericContainer.fromDockerfile(REPO_ROOT, 'Dockerfile').build(DYNCONF_TAG, {
+    deleteOnExit: false,
+  });
+  const configFile = stringify(
+    suiteConfigInput(
+      { host: 'freeswitch', port: ESL_PORT, password },
+      { http: { host: '0.0.0.0', port: HTTP_PORT } },
+    ),
+  );
+  const logStream = createWriteStream(join(logDir, 'dynconf-container.log'));
+  return image
+    .withNetwork(network)
+    .withCopyContentToContainer([{ content: configFile, target: '/etc/dynconf/dynconf.yaml', mode: 0o644 }])
+    .withExposedPorts(HTTP_PORT)
+    .withWaitStrategy(Wait.forHttp('/readyz', HTTP_PORT).forStatusCode(200))
+    .withStartupTimeout(60_000)
+    .withLogConsumer((stream) => stream.pipe(logStream))
+    .start();
+}
+
+export async function startEnvironment(plan: E2ePlan): Promise<E2eEnvironment> {
+  if (plan.kind === 'skip' || plan.kind === 'invalid') {
+    throw new Error(`no environment to start: ${plan.kind === 'skip' ? plan.reason : plan.problem}`);
+  }
+  const logDir = newLogDir();
+  const stoppers: Stopper[] = [];
+  const stop = async () => {
+    for (const stopper of stoppers.splice(0).reverse()) {
+      try {
+        await stopper();
+      } catch {
+        // best effort: everything else still gets stopped
+      }
+    }
+  };
+  try {
+    let esl: EslAddress;
+    let where: string;
+    let network: StartedNetwork | undefined;
+    let password: string;
+    if (plan.kind === 'external') {
+      esl = plan.esl;
+      password = esl.password;
+      where = `FreeSWITCH at ${esl.host}:${esl.port}`;
+    } else {
+      password = `e2e-${randomBytes(12).toString('hex')}`;
+      const image = await freeswitchImage(plan);
+      let container = image
+        // localnet.auto: FreeSWITCH may call its own SIP profile without a password (the SIP scenario).
+        .withEnvironment({ FREESWITCH_ESL_PASSWORD: password, FREESWITCH_SIP_ACL: 'localnet.auto' })
+        .withExposedPorts(ESL_PORT)
+        .withWaitStrategy(Wait.forListeningPorts())
+        .withStartupTimeout(120_000)
+        .withLogConsumer((stream) => stream.pipe(createWriteStream(join(logDir, 'freeswitch.log'))));
+      if (plan.controller === 'image') {
+        network = await new Network().start();
+        const started = network;
+        stoppers.push(() => started.stop());
+        container = container.withNetwork(network).withNetworkAliases('freeswitch');
+      }
+      const freeswitch = await container.start();
+      stoppers.push(() => freeswitch.stop());
+      esl = { host: freeswitch.getHost(), port: freeswitch.getMappedPort(ESL_PORT), password };
+      where = `FreeSWITCH container ${plan.image ?? FREESWITCH_TAG} (event socket ${esl.host}:${esl.port})`;
+    }
+    const fs = await connectWhenReady(esl, 60_000);
+    stoppers.push(async () => fs.close());
+    let pin = SUITE_PIN;
+    let controllerText: string;
+    let handle: ControllerHandle | undefined;
+    if (plan.controller === 'in-process') {
+      const controller = new InProcessController(esl, logDir);
+      stoppers.push(() => controller.stop());
+      await controller.start();
+      handle = controller;
+      controllerText = `dynconf in-process (log ${controller.logFile})`;
+    } else if (plan.controller === 'image') {
+      if (network === undefined) throw new Error('the dynconf image needs the suite FreeSWITCH container');
+      const dynconf = await startImage(network, password, logDir);
+      stoppers.push(() => dynconf.stop());
+      controllerText = `dynconf image ${DYNCONF_TAG}`;
+    } else {
+      pin = plan.kind === 'external' && plan.pin !== undefined ? plan.pin : SUITE_PIN;
+      controllerText = 'dynconf already running (not started by the suite)';
+    }
+    return {
+      fs,
+      pin,
+      description: `${where}; ${controllerText}; logs in ${logDir}`,
+      logDir,
+      ...(handle === undefined ? {} : { controller: handle }),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`end-to-end environment did not start (logs in ${logDir}): ${message}`);
+  }
+}

@@ -1,0 +1,258 @@
+// End-to-end harness: the FreeSWITCH simulator on an ephemeral port and the dynconf controller in this
+// process, connected to it over TCP through the real event socket, both on one scaled clock. Helpers act
+// as the phones (call 900, enter the PIN, dial, press keys) and wait on conditions, never fixed sleeps.
+//
+//   const h = await startHarness({ directory: { '801': { kind: 'answer', afterMs: 1000 } } });
+//   const { admin } = await h.adminInRoom();
+//   const invitee = await h.dial(admin, '801');
+//   ...
+//   await h.expectClean();   // no session left, no leg dynconf created still up
+//   await h.close();
+import { type Clock, scaledClock } from '../../../src/clock.js';
+import { type Config, parseConfig } from '../../../src/config/index.js';
+import { type Controller, startController } from '../../../src/controller/main.js';
+import { createLogger } from '../../../src/log.js';
+import type { SessionView } from '../../../src/runtime/session.js';
+import {
+  type ChannelInfo,
+  type DialplanOptions,
+  type GatewayOptions,
+  type PhoneBehaviour,
+  type SimCall,
+  type SimEvent,
+  type Simulator,
+  startSimulator,
+} from '../../../src/simulator/index.js';
+
+/** The administrator PIN of every harness (long, so a test can search the logs for it). */
+export const ADMIN_PIN = '8642097531';
+export const WRONG_PIN = '1111222233';
+
+/** Routing rules the tests dial through. */
+export const TEST_ROUTES = [
+  { name: 'extensions', pattern: '8[01][0-9]', dialString: 'user/{number}', ringTimeoutMs: 30_000 },
+  {
+    name: 'gsm',
+    pattern: '7(0[0-9]{6,14})',
+    dialString: 'sofia/gateway/gsm/{1}',
+    answerSupervision: false,
+    ringTimeoutMs: 45_000,
+  },
+  { name: 'trunk', pattern: '0([1-9][0-9]{5,13})', dialString: 'sofia/gateway/trunk/0{1}' },
+];
+
+export interface HarnessOptions {
+  /** Clock speed for simulator and controller (default 50). */
+  readonly speed?: number;
+  /** Fields laid over the base configuration (adminPins, routes, prompts, …). */
+  readonly config?: Record<string, unknown>;
+  readonly dialplan?: DialplanOptions;
+  readonly directory?: Record<string, PhoneBehaviour>;
+  readonly gateways?: Record<string, GatewayOptions>;
+  /** Controller log level (default `debug`, captured in `logs`; nothing is printed). */
+  readonly logLevel?: string;
+}
+
+export interface WaitOptions {
+  /** Wall-clock ms (default 5000). */
+  readonly timeoutMs?: number;
+}
+
+export interface Harness {
+  readonly sim: Simulator;
+  readonly controller: Controller;
+  readonly config: Config;
+  readonly clock: Clock;
+  /** Every line the controller logged (JSON text). */
+  readonly logs: readonly string[];
+  /** Resolves with `check()`'s first truthy value, polling (and after every simulator event). */
+  until<T>(
+    check: () => T | undefined | null | false,
+    what: string | (() => string),
+    options?: WaitOptions,
+  ): Promise<T>;
+  /** The next play_and_get_digits started on the leg (register before the action that leads to it). */
+  nextCollect(call: SimCall, options?: WaitOptions): Promise<SimEvent>;
+  /** An inbound call to the access number, waiting until the PIN prompt runs. */
+  callAccessNumber(from?: string): Promise<SimCall>;
+  /** Enters a PIN (with `#`) into the running prompt. */
+  enterPin(call: SimCall, pin?: string): Promise<void>;
+  /** Call 900, right PIN, in the room as moderator. */
+  adminInRoom(from?: string): Promise<{ admin: SimCall; room: string }>;
+  /** `0`, dial tone, the number and `#`; resolves with the invitee leg once it exists. */
+  dial(admin: SimCall, number: string): Promise<SimCall>;
+  /** The session of an administrator leg (undefined when there is none). */
+  session(adminUuid: string): SessionView | undefined;
+  /** Waits until the administrator's session is in `state` (e.g. `invitation.talking`). */
+  sessionState(adminUuid: string, state: string, options?: WaitOptions): Promise<SessionView>;
+  /** Legs dynconf originated (dynconf_role=invitee) that are up now. */
+  inviteeLegs(): ChannelInfo[];
+  /**
+   * After a test has hung up its own phones: waits until no session is left and no leg dynconf created
+   * is up outside a room; then hangs up what remains (room members) and waits for zero channels.
+   */
+  expectClean(options?: WaitOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const clock = scaledClock(options.speed ?? 50);
+  // parkTimeoutSec 0: the simulator's park_timeout would cut off calls the controller serves (the real
+  // dialplan uses a scheduled transfer that the controller cancels instead).
+  const sim = await startSimulator({ clock, dialplan: { parkTimeoutSec: 0, ...options.dialplan } });
+  for (const [number, behaviour] of Object.entries(options.directory ?? {}))
+    sim.directory.set(number, behaviour);
+  for (const [name, gateway] of Object.entries(options.gateways ?? {})) sim.gateways.set(name, gateway);
+  const parsed = parseConfig({
+    eventSocket: { host: sim.host, port: sim.port, password: sim.password, commandTimeoutMs: 5000 },
+    adminPins: [ADMIN_PIN],
+    routes: TEST_ROUTES,
+    http: { port: 0 },
+    ...options.config,
+  });
+  if (!parsed.ok) {
+    await sim.close();
+    throw new Error(`harness configuration: ${JSON.stringify(parsed.issues)}`);
+  }
+  const config = parsed.config;
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: options.logLevel ?? 'debug',
+    destination: {
+      write: (line: string) => {
+        logs.push(line);
+      },
+    },
+  });
+  const controller = startController({ config, logger, clock });
+  try {
+    await controller.ready();
+  } catch (err) {
+    await controller.stop();
+    await sim.close();
+    throw err;
+  }
+
+  const until = <T>(
+    check: () => T | undefined | null | false,
+    what: string | (() => string),
+    wait: WaitOptions = {},
+  ): Promise<T> => poll(sim, check, what, wait.timeoutMs ?? 5000);
+
+  const nextCollect = (call: SimCall, wait: WaitOptions = {}) =>
+    sim.waitForEvent(
+      (e) =>
+        e.name === 'CHANNEL_EXECUTE' &&
+        e.uuid === call.uuid &&
+        e.get('Application') === 'play_and_get_digits',
+      { timeoutMs: wait.timeoutMs ?? 5000, what: `play_and_get_digits on ${call.uuid}` },
+    );
+
+  const harness: Harness = {
+    sim,
+    controller,
+    config,
+    clock,
+    logs,
+    until,
+    nextCollect,
+    async callAccessNumber(from = '1001') {
+      const call = await sim.placeCall({ from, to: config.accessNumber });
+      await call.waitUntil('collecting', { timeoutMs: 5000 });
+      return call;
+    },
+    async enterPin(call, pin = ADMIN_PIN) {
+      await call.press(`${pin}#`);
+    },
+    async adminInRoom(from = '1001') {
+      const admin = await harness.callAccessNumber(from);
+      await harness.enterPin(admin);
+      const where = await admin.waitUntil('in-conference', { timeoutMs: 5000 });
+      await harness.sessionState(admin.uuid, 'inRoom');
+      return { admin, room: where.room ?? '' };
+    },
+    async dial(admin, number) {
+      const before = new Set(harness.inviteeLegs().map((c) => c.uuid));
+      const collect = nextCollect(admin);
+      await admin.press('0');
+      await collect;
+      await admin.press(`${number}#`);
+      const leg = await until(
+        () =>
+          harness.inviteeLegs().find((c) => !before.has(c.uuid) && c.variables.dynconf_admin === admin.uuid),
+        `an invitee leg for ${number}`,
+      );
+      return sim.call(leg.uuid);
+    },
+    session: (adminUuid) => controller.sessions().find((s) => s.adminUuid === adminUuid),
+    sessionState: (adminUuid, state, wait) =>
+      until(
+        () => {
+          const session = harness.session(adminUuid);
+          return session?.state === state ? session : undefined;
+        },
+        () => `session of ${adminUuid} in ${state} (now ${harness.session(adminUuid)?.state ?? 'none'})`,
+        wait,
+      ),
+    inviteeLegs: () => sim.channels().filter((c) => c.variables.dynconf_role === 'invitee'),
+    async expectClean(wait = {}) {
+      const timeoutMs = wait.timeoutMs ?? 5000;
+      await until(() => controller.sessions().length === 0, 'no session left', { timeoutMs });
+      await until(
+        () => harness.inviteeLegs().every((c) => c.where.state === 'in-conference'),
+        () => `no dynconf leg up outside a room (${describeLegs(harness.inviteeLegs())})`,
+        { timeoutMs },
+      );
+      for (const channel of sim.channels()) await sim.call(channel.uuid).hangup();
+      await until(() => sim.channels().length === 0, 'no channel left', { timeoutMs });
+      await until(() => controller.sessions().length === 0, 'no session left after the last hang-up', {
+        timeoutMs,
+      });
+    },
+    async close() {
+      await controller.stop();
+      await sim.close();
+    },
+  };
+  return harness;
+}
+
+function describeLegs(channels: ChannelInfo[]): string {
+  return channels.map((c) => `${c.name}: ${c.where.state}`).join(', ') || 'none';
+}
+
+/** Polls `check` every few ms and after every simulator event, up to `timeoutMs` of wall-clock time. */
+function poll<T>(
+  sim: Simulator,
+  check: () => T | undefined | null | false,
+  what: string | (() => string),
+  timeoutMs: number,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (value?: T, error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(interval);
+      clearTimeout(timer);
+      off();
+      if (error) reject(error);
+      else resolve(value as T);
+    };
+    const attempt = () => {
+      try {
+        const value = check();
+        if (value) finish(value);
+      } catch (err) {
+        finish(undefined, err instanceof Error ? err : new Error(String(err)));
+      }
+    };
+    const interval = setInterval(attempt, 5);
+    const timer = setTimeout(() => {
+      const text = typeof what === 'string' ? what : what();
+      finish(undefined, new Error(`timed out waiting for ${text}`));
+    }, timeoutMs);
+    const off = sim.onEvent(() => queueMicrotask(attempt));
+    attempt();
+  });
+}
