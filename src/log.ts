@@ -13,6 +13,8 @@ export const REDACT_PATHS = [
   '*.adminPins',
   'eventSocket.password',
   '*.eventSocket.password',
+  'eventSockets[*].password',
+  '*.eventSockets[*].password',
   'token',
   '*.token',
   'http.token',

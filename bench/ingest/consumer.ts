@@ -7,6 +7,7 @@ export const CONSUMERS = [
   'esl-lite (as shipped)',
   'esl-lite (dynconf fix)',
   'modesl',
+  'dynconf EslConnection',
   'dynconf pipeline',
 ] as const;
 export type ConsumerKind = (typeof CONSUMERS)[number];
@@ -29,8 +30,11 @@ async function main(): Promise<void> {
     case 'modesl':
       details = await consumeModesl(meter, Number(port));
       break;
+    case 'dynconf EslConnection':
+      details = await consumeDynconf(meter, Number(port), { runtime: false });
+      break;
     case 'dynconf pipeline':
-      details = await consumeDynconf(meter, Number(port));
+      details = await consumeDynconf(meter, Number(port), { runtime: true });
       break;
     default:
       throw new Error(`unknown consumer ${kind}`);

@@ -81,10 +81,15 @@ async function settle(connection: EslConnection): Promise<void> {
 }
 
 /**
- * dynconf's whole pipeline: EslConnection (framing, decoding) → the controller's runtime (routing to
- * sessions, machine transitions, the commands they send back), timed until that work has settled.
+ * dynconf: EslConnection (framing, decoding), and with `runtime` the whole pipeline behind it: the
+ * controller's runtime (routing to sessions, machine transitions, the commands they send back), timed
+ * until that work has settled.
  */
-export async function consumeDynconf(meter: Meter, port: number): Promise<() => Details> {
+export async function consumeDynconf(
+  meter: Meter,
+  port: number,
+  options: { runtime: boolean },
+): Promise<() => Details> {
   const parsed = parseConfig({
     eventSocket: { host: HOST, port, password: PASSWORD },
     adminPins: ['8642097531'],
@@ -99,27 +104,34 @@ export async function consumeDynconf(meter: Meter, port: number): Promise<() => 
     logger,
     customSubclasses: [STAR0_SUBCLASS],
   });
-  const controller = startController({ config: parsed.config, logger, connection });
+  const controller = options.runtime ? startController({ config: parsed.config, logger, connection }) : undefined;
   connection.onEvent((event) => {
     meter.event();
-    if (event.type === 'custom' && event.subclass === END_SUBCLASS)
-      void settle(connection).then(() => meter.end());
+    if (event.type === 'custom' && event.subclass === END_SUBCLASS) {
+      if (controller === undefined) meter.end();
+      else void settle(connection).then(() => meter.end());
+    }
   });
   connection.start();
   return () => {
-    const { events } = connection.counters();
-    const stats = controller.stats();
+    const counters = connection.counters();
+    const { events } = counters;
     // Events dynconf does not use are dropped by the decoder before any listener: count them there.
     meter.recount(events.decoded + events.ignored + events.unknown + events.malformed);
-    return {
+    const details: Details = {
       decoded: events.decoded,
       ignored: events.ignored,
       unknown: events.unknown,
       malformed: events.malformed,
+      commandsSent: counters.commandsSent,
+    };
+    if (controller === undefined) return details;
+    const stats = controller.stats();
+    return {
+      ...details,
       sessionsStarted: stats.sessionsStarted,
       sessionErrors: stats.sessionErrors,
       activeSessions: stats.activeSessions,
-      commandsSent: connection.counters().commandsSent,
     };
   };
 }

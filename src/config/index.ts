@@ -10,6 +10,7 @@ export {
   loadConfig,
   parseConfig,
 } from './load.js';
+export { type EventSocketNode, eventSocketNodes } from './nodes.js';
 export { DEFAULT_SCRYPT_PARAMS, hashPin, isHashedPin, PinVerifier, type ScryptParams } from './pin.js';
 export { REDACTED, redactConfig } from './redact.js';
 export {

@@ -8,6 +8,11 @@ export function redactConfig(config: Config): Config {
   return {
     ...config,
     eventSocket: { ...config.eventSocket, password: REDACTED },
+    ...(config.eventSockets && {
+      eventSockets: config.eventSockets.map((node) =>
+        node.password === undefined ? node : { ...node, password: REDACTED },
+      ),
+    }),
     adminPins: config.adminPins.map(() => REDACTED),
     http: config.http.token === undefined ? config.http : { ...config.http, token: REDACTED },
   };

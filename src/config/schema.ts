@@ -173,6 +173,16 @@ const eventSocketSchema = section({
   }
 });
 
+/**
+ * One FreeSWITCH node of several (`eventSockets`): where its event socket is. The password (unless given
+ * here), command timeout and reconnect delays come from `eventSocket`.
+ */
+const nodeSchema = section({
+  host: hostname,
+  port: int(1, 65535).default(8021),
+  password: text('a string').min(1, { error: 'must not be empty' }).optional(),
+});
+
 const lockoutSchema = section({
   /** Failed PIN entries from one caller ID within windowMs that lock it out. */
   maxFailures: int(1, 1000).default(5),
@@ -215,6 +225,10 @@ export const configSchema = z
   .strictObject(
     {
       eventSocket: eventSocketSchema.prefault({}),
+      /** Several FreeSWITCH nodes: dynconf connects to each; a session belongs to the node its call is on. */
+      eventSockets: list(nodeSchema)
+        .refine((nodes) => nodes.length > 0, { error: 'must hold at least one node (or leave it out)' })
+        .optional(),
       accessNumber: text('a string of digits')
         .regex(/^[0-9*#]{1,16}$/, { error: 'must be 1 to 16 digits (or * #)' })
         .default('900'),
@@ -242,6 +256,30 @@ export const configSchema = z
     { error: 'must be a mapping' },
   )
   .superRefine((config, ctx) => {
+    const nodes = new Map<string, number>();
+    config.eventSockets?.forEach((node, index) => {
+      const id = `${node.host}:${node.port}`;
+      const first = nodes.get(id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['eventSockets', index],
+          message: `repeats eventSockets[${first}] (${id})`,
+        });
+      } else nodes.set(id, index);
+      const password = node.password ?? config.eventSocket.password;
+      if (
+        password === FREESWITCH_DEFAULT_PASSWORD &&
+        !isLoopbackHost(node.host) &&
+        !config.eventSocket.allowDefaultPassword
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['eventSockets', index, 'password'],
+          message: `is FreeSWITCH's default password on a host that is not this machine (${node.host}); change it, or set eventSocket.allowDefaultPassword: true`,
+        });
+      }
+    });
     const seen = new Map<string, number>();
     config.routes.forEach((route, index) => {
       if (route.name === undefined) return;

@@ -61,6 +61,14 @@ export interface TransportOptions {
   hooks: TransportHooks;
 }
 
+/**
+ * The body esl-lite gets with every reply. Its send() runs JSON.parse on each reply body and catches the
+ * SyntaxError that `+OK\n` or an empty body throws: a costly exception per command. dynconf reads reply
+ * headers, and api bodies through apiBody(), never esl-lite's parsed body, so it is handed a body that
+ * parses at once.
+ */
+const REPLY_BODY_FOR_ESL_LITE = Buffer.from('null');
+
 /** Retry delay after `attempt` consecutive failures: initial × 2^(attempt-1), capped. */
 export function retryDelay(backoff: Required<Backoff>, attempt: number): number {
   return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(30, Math.max(0, attempt - 1)));
@@ -164,13 +172,13 @@ export class EslTransport {
               authenticated = text.startsWith('+OK');
               hooks.authReplied(authenticated, text);
             }
-            yield { event: 'freeswitch_command_reply', headers, body };
+            yield { event: 'freeswitch_command_reply', headers, body: REPLY_BODY_FOR_ESL_LITE };
             break;
           case 'api/response':
             // esl-lite's send() wants a Reply-Text; the real answer is the body, kept aside.
             this.#apiBodies.set(headers, body);
             headers.set('Reply-Text', '+OK');
-            yield { event: 'freeswitch_command_reply', headers, body };
+            yield { event: 'freeswitch_command_reply', headers, body: REPLY_BODY_FOR_ESL_LITE };
             break;
           case 'text/event-json':
             hooks.eventBody(body, true);

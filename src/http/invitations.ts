@@ -128,12 +128,10 @@ export class Invitations {
         if (result.ok) return this.#settle(pending, 'answered');
         const error = result.error;
         if (error.kind === 'rejected') {
-          const failure: InviteFailure = inviteFailureFor(error.reply);
-          return this.#settle(
-            pending,
-            pending.cancelled ? 'cancelled' : OUTCOME_OF_FAILURE[failure],
-            error.reply,
-          );
+          // The job's body: `-ERR USER_BUSY`.
+          const cause = error.reply.replace(/^-ERR\s*/, '').trim();
+          const failure: InviteFailure = inviteFailureFor(cause);
+          return this.#settle(pending, pending.cancelled ? 'cancelled' : OUTCOME_OF_FAILURE[failure], cause);
         }
         // No result (timeout, connection closed): make sure no call is left ringing, then give up on it.
         this.#logger.warn(

@@ -154,12 +154,14 @@ function administratorOf(
   };
 }
 
-function memberOf(member: MemberState, adminUuids: ReadonlySet<string>): ApiMember {
+function memberOf(member: MemberState, adminUuids: ReadonlySet<string>, legs: LegDirectory): ApiMember {
+  // A leg dynconf knows from before it joined (an invitee) may say who it is when the member event does not.
+  const leg = legs.get(member.uuid);
   return {
     id: member.id,
     uuid: member.uuid ?? null,
-    number: member.number ?? null,
-    name: member.name ?? null,
+    number: member.number ?? leg?.number ?? null,
+    name: member.name ?? leg?.name ?? null,
     administrator: member.moderator || (member.uuid !== undefined && adminUuids.has(member.uuid)),
     moderator: member.moderator,
     talking: member.talking,
@@ -192,7 +194,7 @@ export function roomsPayload(input: ViewInputs): RoomsPayload {
       profile: room?.profile ?? null,
       createdAt: room === undefined ? null : iso(room.createdAt),
       memberCount: room?.members.length ?? 0,
-      members: (room?.members ?? []).map((m) => memberOf(m, adminUuids)),
+      members: (room?.members ?? []).map((m) => memberOf(m, adminUuids, input.legs)),
       administrators: own.map((s) => administratorOf(s, room, input.legs)),
       invitations: input.invitations
         .filter((i) => i.room === name)

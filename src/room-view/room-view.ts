@@ -107,11 +107,20 @@ export interface RoomSnapshot {
   readonly members: readonly MemberState[];
 }
 
+/** A dialed number or extension, not a transfer target such as `conference:room@profile`. */
+const DIALED = /^\+?[0-9A-Za-z*#._-]{1,64}$/;
+
 /** Who a member's channel is: inbound calls by caller ID, calls FreeSWITCH placed by the dialed number. */
 export function partyOf(channel: ChannelInfo | undefined): { number?: string; name?: string } {
   if (channel === undefined) return {};
   if (channel.direction === 'outbound') {
-    const number = channel.destinationNumber;
+    // FreeSWITCH keeps the dialed number in Caller-Destination-Number of an originated leg (trace 07);
+    // should a transfer have replaced it, the SIP request's user part still has it.
+    const number = [
+      channel.destinationNumber,
+      channel.variable('sip_to_user'),
+      channel.variable('dialed_user'),
+    ].find((candidate) => candidate !== undefined && DIALED.test(candidate));
     return number === undefined ? {} : { number };
   }
   return {

@@ -153,7 +153,7 @@ export class Session {
         }
         if (snapshot.status === 'done') this.#checkFinished();
       },
-      error: (err) => this.#fault(err, 'session machine failed'),
+      error: (err) => this.#crashed(err, 'session machine failed'),
     });
   }
 
@@ -166,7 +166,7 @@ export class Session {
     try {
       this.#actor.start();
     } catch (err) {
-      this.#fault(err, 'session could not start');
+      this.#crashed(err, 'session could not start');
       return;
     }
     if (options.lockedOut !== undefined) {
@@ -469,6 +469,16 @@ export class Session {
     } catch (err) {
       this.logger.error({ err }, 'session finish listener failed');
     }
+  }
+
+  /** The machine itself failed (a bug): end what this session called, let go of the rest, keep others going. */
+  #crashed(err: unknown, message: string): void {
+    this.#fault(err, message);
+    for (const leg of this.#legs.values()) {
+      if (leg.liveInvitee) void this.deps.commander.api(kill(leg.uuid), this.logger);
+    }
+    this.#outcome ??= 'service-error';
+    this.#finish();
   }
 
   #fault(err: unknown, message: string): void {

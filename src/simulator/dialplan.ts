@@ -2,6 +2,9 @@
 // extension-to-extension and trunk calls, voicemail numbers; plus FreeSWITCH's `inline` dialplan.
 import type { DialplanOptions } from './types.js';
 
+/** FreeSWITCH's `${originate_disposition}`: expanded when the hangup app runs, not here. */
+const ORIGINATE_DISPOSITION = ['$', '{originate_disposition}'].join('');
+
 export interface AppCall {
   app: string;
   data: string;
@@ -91,7 +94,7 @@ export function routeXml(dp: ResolvedDialplan, dest: string, context: string): A
       { app: 'set', data: 'call_timeout=30' },
       { app: 'set', data: 'hangup_after_bridge=true' },
       { app: 'bridge', data: `user/${dest}@\${domain_name}` },
-      { app: 'hangup', data: '${originate_disposition}' },
+      { app: 'hangup', data: ORIGINATE_DISPOSITION },
     ];
   }
   for (const route of dp.trunkRoutes) {
@@ -101,7 +104,7 @@ export function routeXml(dp: ResolvedDialplan, dest: string, context: string): A
         { app: 'set', data: 'call_timeout=30' },
         { app: 'set', data: 'hangup_after_bridge=true' },
         { app: 'bridge', data: `sofia/gateway/${route.gateway}/${dest}` },
-        { app: 'hangup', data: '${originate_disposition}' },
+        { app: 'hangup', data: ORIGINATE_DISPOSITION },
       ];
     }
   }

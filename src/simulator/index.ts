@@ -4,12 +4,14 @@
 //   const sim = await startSimulator({ port: 0, clock: scaledClock(100) });
 //   sim.directory.set('801', { kind: 'answer', afterMs: 1000 });
 //   sim.gateways.set('gsm', { answerSupervision: false });
-//   const admin = await sim.placeCall({ from: '1001', to: '900' });
+//   const admin = await sim.placeCall({ from: '1001', to: '900' });   // → parked, dynconf_role=admin
 //   await admin.waitUntil('parked');
-//   await admin.press('1234#');
+//   await admin.press('1234#');                                         // RFC 2833 keys from the phone
 //   await sim.waitFor(() => sim.rooms().find((r) => r.members.length === 2));
 //   await admin.hangup();
 //   await sim.close();
+//
+// Run on its own: `tsx src/simulator/main.ts --port 8021 [--console]` (see main.ts).
 import { createSimulator } from './simulator.js';
 import type { Simulator, SimulatorOptions } from './types.js';
 

@@ -123,4 +123,35 @@ describe('flow 2: *0 in a two-party call', () => {
     expect(h.sim.room(where.room ?? '')?.members.map((m) => m.uuid)).toEqual([a.uuid]);
     await a.hangup();
   });
+
+  it('the presser hangs up during PIN entry: the held party is hung up too, not left parked', async () => {
+    h = await startHarness({ directory: CALLEE });
+    const { a, b } = await twoPartyCall(h);
+    await a.press('*0');
+    await a.waitUntil('collecting');
+    await h.until(
+      () => h?.sim.heard(b.uuid).some((i) => i.what === DEFAULT_PROMPTS['hold-music']),
+      'hold music',
+    );
+    await a.hangup();
+    await b.waitUntil('gone');
+  });
+
+  it('after a restored call, *0 works again', async () => {
+    h = await startHarness({ directory: CALLEE, config: { maxPinAttempts: 1 } });
+    const { a, b } = await twoPartyCall(h);
+    await a.press('*0');
+    await a.waitUntil('collecting');
+    await h.enterPin(a, WRONG_PIN);
+    await h.until(() => a.where().bridgedTo === b.uuid, 'the call restored');
+    await h.until(() => h?.controller.sessions().length === 0, 'the first session to end');
+    await b.press('*0');
+    await b.waitUntil('collecting');
+    await h.enterPin(b);
+    const where = await b.waitUntil('in-conference');
+    await a.waitUntil('in-conference', { room: where.room ?? '' });
+    expect(h.controller.stats().escalations).toBe(2);
+    await a.hangup();
+    await b.hangup();
+  });
 });

@@ -183,7 +183,8 @@ describe('operator API', () => {
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' },
         body: 'number=801',
       });
-      expect(notJson.status).toBe(415);
+      expect(notJson.status).toBe(400);
+      expect((await notJson.json()).error).toBe('the body must be a JSON object');
     });
   });
 

@@ -29,8 +29,11 @@ const OUTCOME_TEXT = {
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === 'text') el.textContent = value;
+    if (value === undefined || value === null) continue;
+    // data-* attributes carry their value ("true"/"false"); other booleans are present or absent.
+    if (name.startsWith('data-')) el.setAttribute(name, String(value));
+    else if (value === false) continue;
+    else if (name === 'text') el.textContent = value;
     else if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
     else el.setAttribute(name, value === true ? '' : String(value));
   }

@@ -42,7 +42,7 @@ export const TEST_ROUTES = [
 ];
 
 export interface HarnessOptions {
-  /** Clock speed for simulator and controller (default 50). */
+  /** Clock speed for simulator and controller (default: DYNCONF_E2E_SPEED, else 50). */
   readonly speed?: number;
   /** Fields laid over the base configuration (adminPins, routes, prompts, …). */
   readonly config?: Record<string, unknown>;
@@ -96,7 +96,7 @@ export interface Harness {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const clock = scaledClock(options.speed ?? 50);
+  const clock = scaledClock(options.speed ?? (Number(process.env.DYNCONF_E2E_SPEED) || 50));
   // parkTimeoutSec 0: the simulator's park_timeout would cut off calls the controller serves (the real
   // dialplan uses a scheduled transfer that the controller cancels instead).
   const sim = await startSimulator({ clock, dialplan: { parkTimeoutSec: 0, ...options.dialplan } });

@@ -1,0 +1,150 @@
+// The dashboard in a real browser (Debian's chromium, driven by playwright-core) against the controller
+// and the FreeSWITCH simulator: sign in, watch rooms fill up live, see who talks, mute, invite, lock, end.
+// DYNCONF_SCREENSHOT=docs/dashboard.png also writes a screenshot of the dashboard with calls in it.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimCall } from '../../src/simulator/index.js';
+import { ADMIN_PIN, type Rig, startRig, TOKEN } from './support.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) {
+  process.stdout.write(
+    `dashboard browser test skipped: ${CHROMIUM} not found (apt-get install -y --no-install-recommends chromium)\n`,
+  );
+}
+
+describe.skipIf(!available)('dashboard in a browser', () => {
+  let rig: Rig;
+  let browser: Browser;
+  let page: Page;
+  let admin: SimCall;
+  let room = '';
+
+  const prompt = (call: SimCall) =>
+    rig.sim.waitForEvent(
+      (e) => e.name === 'CHANNEL_EXECUTE' && e.uuid === call.uuid && e.get('Application') === 'play_and_get_digits',
+      { timeoutMs: 10_000, what: 'a digit prompt' },
+    );
+
+  /** An administrator (call to 900, PIN) in a room of their own; resolves with the room's name. */
+  const administratorInRoom = async (from: string): Promise<{ call: SimCall; room: string }> => {
+    const call = await rig.sim.placeCall({ from, to: '900' });
+    await call.waitUntil('collecting', { timeoutMs: 10_000 });
+    await call.press(`${ADMIN_PIN}#`);
+    const where = await call.waitUntil('in-conference', { timeoutMs: 10_000 });
+    return { call, room: where.room ?? '' };
+  };
+
+  const row = (memberUuid: string) => {
+    const member = rig.sim.room(room)?.members.find((m) => m.uuid === memberUuid);
+    if (member === undefined) throw new Error(`no member ${memberUuid} in ${room}`);
+    return page.locator(`article[data-room="${room}"] tr[data-member-id="${member.id}"]`);
+  };
+
+  beforeAll(async () => {
+    // Slow enough that a ringing phone stays ringing while the page is looked at.
+    rig = await startRig({ controller: true, speed: 2, logLevel: 'info' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    page.on('dialog', (dialog) => void dialog.accept());
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rig?.close();
+  });
+
+  it('asks for the token, then shows the rooms live', async () => {
+    await page.goto(rig.url);
+    await page.locator('#sign-in').waitFor({ state: 'visible' });
+    await page.fill('#token', 'not-the-token');
+    await page.click('#sign-in-form button[type=submit]');
+    await expect.poll(() => page.textContent('#sign-in-error')).toBe('wrong token');
+    await page.fill('#token', TOKEN);
+    await page.click('#sign-in-form button[type=submit]');
+    await page.locator('#empty').waitFor({ state: 'visible' });
+    await expect.poll(() => page.textContent('#link')).toBe('live');
+
+    ({ call: admin, room } = await administratorInRoom('1001'));
+    const card = page.locator(`article[data-room="${room}"]`);
+    await card.waitFor();
+    await expect.poll(() => card.locator('.admins li').getAttribute('data-activity')).toBe('in-room');
+    await expect.poll(() => row(admin.uuid).textContent()).toContain('administrator');
+  });
+
+  it('invites people from the form, shows who talks, and mutes from the button', async () => {
+    const card = page.locator(`article[data-room="${room}"]`);
+    for (const number of ['801', '805']) {
+      await card.locator('input[name=number]').fill(number);
+      await card.locator('form.invite button').click();
+      await rig.until(
+        () => rig.sim.room(room)?.members.some((m) => rig.sim.channel(m.uuid)?.destination === number),
+        `${number} in the room`,
+        10_000,
+      );
+    }
+    await expect.poll(() => card.locator('tr[data-member-id]').count()).toBe(3);
+    const guest = rig.sim.room(room)?.members.find((m) => rig.sim.channel(m.uuid)?.destination === '801');
+    const other = rig.sim.room(room)?.members.find((m) => rig.sim.channel(m.uuid)?.destination === '805');
+    if (guest === undefined || other === undefined) throw new Error('guests missing');
+    await expect.poll(() => row(guest.uuid).textContent()).toContain('801');
+
+    rig.sim.call(guest.uuid).talk(true);
+    await expect.poll(() => row(guest.uuid).getAttribute('data-talking')).toBe('true');
+    await expect.poll(() => row(guest.uuid).locator('.talk').getAttribute('class')).toBe('talk on');
+
+    await row(other.uuid).locator('button[data-action=mute]').click();
+    await rig.until(() => rig.sim.room(room)?.members.find((m) => m.uuid === other.uuid)?.canSpeak === false, 'muted in FreeSWITCH');
+    await expect.poll(() => row(other.uuid).getAttribute('data-muted')).toBe('true');
+    await expect.poll(() => row(other.uuid).locator('button[data-action=unmute]').count()).toBe(1);
+  });
+
+  it('shows another administrator ringing someone, and locks a room from its button', async () => {
+    const second = await administratorInRoom('1002');
+    const dialTone = prompt(second.call);
+    await second.call.press('0');
+    await dialTone;
+    await second.call.press('803#');
+    const card = page.locator(`article[data-room="${second.room}"]`);
+    await expect.poll(() => card.locator('.admins li').getAttribute('data-activity'), { timeout: 10_000 }).toBe('ringing');
+    await expect.poll(() => card.locator('.admins li').textContent()).toContain('ringing 803');
+    await expect.poll(() => card.textContent()).toContain('empty while the administrator is away');
+
+    await page.locator(`article[data-room="${room}"] button[data-action=lock]`).click();
+    await rig.until(() => rig.sim.room(room)?.locked, 'room locked in FreeSWITCH');
+    await expect.poll(() => page.locator(`article[data-room="${room}"] .tag-locked`).count()).toBe(1);
+
+    const shot = process.env.DYNCONF_SCREENSHOT;
+    if (shot) {
+      const path = resolve(shot);
+      mkdirSync(dirname(path), { recursive: true });
+      await page.screenshot({ path, fullPage: true });
+      process.stdout.write(`dashboard screenshot written to ${path}\n`);
+    }
+    await second.call.hangup();
+    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(0);
+  });
+
+  it('ends a room from its button: every member hung up, the card gone', async () => {
+    await page.locator(`article[data-room="${room}"] button[data-action=end]`).click();
+    await rig.until(() => rig.sim.channels().length === 0, 'every call hung up', 10_000);
+    await page.locator(`article[data-room="${room}"]`).waitFor({ state: 'detached' });
+    await page.locator('#empty').waitFor({ state: 'visible' });
+    expect(admin.where().state).toBe('gone');
+  });
+});
