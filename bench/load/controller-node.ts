@@ -1,7 +1,8 @@
-// Child process (run with --expose-gc): the dynconf controller connected to the simulator nodes, with
-// reaction times recorded, measured on request (heap after GC, CPU time, events read).
+// Child process (run with --expose-gc): the dynconf controller connected to every simulator node (one
+// event socket each, config eventSockets), with reaction times recorded, measured on request (heap after
+// GC, CPU time, events read, commands sent).
 import { parseConfig } from '../../src/config/index.js';
-import { type Controller, startController } from '../../src/controller/main.js';
+import { type NodesController, startControllerNodes } from '../../src/controller/nodes.js';
 import { EslConnection } from '../../src/esl/connection.js';
 import { silentLogger } from '../../src/log.js';
 import { STAR0_SUBCLASS } from '../../src/runtime/escalation.js';
@@ -36,15 +37,14 @@ const HOST = '127.0.0.1';
 const PASSWORD = 'ClueCon';
 const send = (message: ControllerMessage) => process.send?.(message);
 
-let controller: Controller | undefined;
+let controller: NodesController | undefined;
 let connections: EslConnection[] = [];
 let reactions: number[] = [];
 
 async function start(ports: number[], pin: string): Promise<void> {
-  const [first] = ports;
-  if (first === undefined) throw new Error('no simulator node');
   const parsed = parseConfig({
-    eventSocket: { host: HOST, port: first, password: PASSWORD },
+    eventSocket: { password: PASSWORD },
+    eventSockets: ports.map((port) => ({ host: HOST, port })),
     adminPins: [pin],
     routes: [{ name: 'extensions', pattern: '8[01][0-9]', dialString: 'user/{number}' }],
     http: { port: 0 },
@@ -62,7 +62,11 @@ async function start(ports: number[], pin: string): Promise<void> {
         onReaction: (sample) => reactions.push(sample.ms),
       }),
   );
-  controller = startController({ config: parsed.config, logger, connection: connections[0] });
+  controller = startControllerNodes({
+    config: parsed.config,
+    logger,
+    connections: connections.map((connection, i) => ({ id: `node-${i + 1}`, connection })),
+  });
   for (const connection of connections) connection.start();
   await controller.ready({ timeoutMs: 30_000 });
   send({ type: 'ready' });

@@ -86,11 +86,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'status',
     summary: "show a running controller's state",
-    usage: 'dynconf status [--config FILE]',
+    usage: 'dynconf status [--config FILE] [--json]',
     description:
-      'Asks the running controller (http.host, http.port of its configuration) for its state: GET /status,\nor the readiness endpoint GET /readyz. Exit status 0 when it is up and connected to FreeSWITCH.',
-    options: { config: { type: 'string' } },
-    optionHelp: [CONFIG_OPTION_HELP],
+      'Asks the running controller (http.host, http.port, http.token of its configuration) for its state -\nversion, uptime, FreeSWITCH connection, rooms, members, what the administrators are doing - with\nGET /status; without a usable token, only whether it is ready (GET /readyz).\nExit status 0 when it is up and connected to FreeSWITCH.',
+    options: { config: { type: 'string' }, json: { type: 'boolean' } },
+    optionHelp: [CONFIG_OPTION_HELP, '  --json          print the answer as JSON, as the controller gave it'],
     positionals: { min: 0, max: 0 },
     run: status,
   },

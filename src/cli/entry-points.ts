@@ -49,5 +49,5 @@ export async function loadOptionalExport<F>(specifier: string, exportName: strin
 export const defaultEntryPoints: EntryPoints = {
   controller: () => loadOptionalExport<ControllerMain>('../controller/main.js', 'runControllerMain'),
   demo: () => loadOptionalExport<DemoMain>('../demo/main.js', 'runDemoMain'),
-  simulator: () => loadOptionalExport<SimulatorMain>('../simulator/main.js', 'runSimulatorMain'),
+  simulator: () => loadOptionalExport<SimulatorMain>('../simulator/main.js', 'runSimulatorUntilStopped'),
 };

@@ -1,8 +1,11 @@
-// `dynconf status`: asks a running controller for its state over HTTP (http.host, http.port): GET /status
-// when the operator API serves it, else the health endpoint GET /readyz (src/health/server.ts).
+// `dynconf status`: asks a running controller for its state over HTTP (http.host, http.port): GET /status of
+// the operator API (with http.token), printed as a short summary (`--json`: as it came). Without a usable
+// token — none configured, or refused — it falls back to the health endpoint GET /readyz and says so.
+// Exit status 0 when dynconf runs and is connected to FreeSWITCH.
 import { formatConfigIssues, loadConfig } from '../config/index.js';
 import { type CommandContext, stringOption } from './context.js';
 import { EXIT_FAILED, EXIT_OK } from './io.js';
+import { isStatusAnswer, summarizeStatus } from './status-summary.js';
 
 const TIMEOUT_MS = 3000;
 
@@ -19,9 +22,18 @@ function why(err: unknown): string {
   return String(cause);
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function status(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const file = stringOption(ctx, 'config');
+  const json = ctx.values.json === true;
   const result = loadConfig({ env: io.env, cwd: io.cwd, ...(file === undefined ? {} : { file }) });
   if (!result.ok) {
     io.stderr.write(`dynconf status: invalid configuration\n${formatConfigIssues(result.issues)}\n`);
@@ -36,22 +48,60 @@ export async function status(ctx: CommandContext): Promise<number> {
   const headers: Record<string, string> =
     http.token === undefined ? {} : { authorization: `Bearer ${http.token}` };
   try {
-    let response = await fetch(`${base}/status`, { signal: AbortSignal.timeout(TIMEOUT_MS), headers });
-    if (response.status === 404) {
-      await response.body?.cancel();
-      response = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
-    }
+    const response = await fetch(`${base}/status`, { signal: AbortSignal.timeout(TIMEOUT_MS), headers });
     const body = await response.text();
-    const text = body.endsWith('\n') ? body : `${body}\n`;
-    // 503 from /readyz: running, but not connected to FreeSWITCH; its body says why.
-    if (response.ok || response.status === 503) io.stdout.write(text);
-    else
-      io.stderr.write(
-        `dynconf status: ${response.url} answered ${response.status} ${response.statusText}\n${text}`,
-      );
-    return response.ok ? EXIT_OK : EXIT_FAILED;
+    if (response.ok) {
+      const answer = parseJson(body);
+      if (json || !isStatusAnswer(answer)) io.stdout.write(body.endsWith('\n') ? body : `${body}\n`);
+      else io.stdout.write(summarizeStatus(answer));
+      // An answer of dynconf's own says whether FreeSWITCH is connected; anything else counts as up.
+      return isStatusAnswer(answer) && answer.ready === false ? EXIT_FAILED : EXIT_OK;
+    }
+    if (response.status === 401 || response.status === 403 || response.status === 404) {
+      const reason =
+        response.status === 404
+          ? 'this dynconf has no /status'
+          : http.token === undefined
+            ? 'no http.token in this configuration'
+            : `/status refused the token (${response.status}: ${errorText(body)})`;
+      if (!json) io.stderr.write(`dynconf status: ${reason}; showing readiness only\n`);
+      return await readiness(ctx, base, json);
+    }
+    io.stderr.write(
+      `dynconf status: ${response.url} answered ${response.status} ${response.statusText}\n${body}\n`,
+    );
+    return EXIT_FAILED;
   } catch (err) {
     io.stderr.write(`dynconf status: dynconf is not running at ${base} (${why(err)})\n`);
     return EXIT_FAILED;
   }
+}
+
+/** GET /readyz: 200 ready, 503 running but not connected to FreeSWITCH (its body says why). */
+async function readiness(ctx: CommandContext, base: string, json: boolean): Promise<number> {
+  const { io } = ctx;
+  const response = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const body = await response.text();
+  if (response.status !== 200 && response.status !== 503) {
+    io.stderr.write(
+      `dynconf status: ${response.url} answered ${response.status} ${response.statusText}\n${body}\n`,
+    );
+    return EXIT_FAILED;
+  }
+  if (json) {
+    io.stdout.write(body.endsWith('\n') ? body : `${body}\n`);
+  } else {
+    const answer = parseJson(body) as { reason?: string } | undefined;
+    io.stdout.write(
+      response.ok
+        ? 'dynconf is running and connected to FreeSWITCH\n'
+        : `dynconf is running but NOT connected to FreeSWITCH${answer?.reason ? ` (${answer.reason})` : ''}\n`,
+    );
+  }
+  return response.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+function errorText(body: string): string {
+  const answer = parseJson(body) as { error?: unknown } | undefined;
+  return typeof answer?.error === 'string' ? answer.error : body.trim().slice(0, 200);
 }

@@ -15,6 +15,7 @@ import type { EslPort } from '../runtime/commander.js';
 import { STAR0_SUBCLASS } from '../runtime/escalation.js';
 import { Runtime, type RuntimeStats } from '../runtime/runtime.js';
 import type { Session, SessionView } from '../runtime/session.js';
+import { startControllerNodes } from './nodes.js';
 
 /** What the controller needs of its event-socket connection (EslConnection, or a test double). */
 export interface ControllerConnection extends EslPort {
@@ -155,7 +156,8 @@ export interface ControllerMainOptions {
 export async function runControllerMain(options: ControllerMainOptions): Promise<number> {
   const { config, logger } = options;
   const metrics = new DynconfMetrics({ logger });
-  const controller = startController({ config, logger, metrics });
+  // One runtime per FreeSWITCH node (config eventSockets; a single eventSocket is one node).
+  const controller = startControllerNodes({ config, logger, metrics });
   let http: OperatorApi | undefined;
   if (config.http.port !== 0) {
     try {

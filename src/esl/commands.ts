@@ -265,7 +265,10 @@ export function originateIntoRoom(
   options: OriginateOptions,
   target: { room: string; profile: string },
 ): BuildResult<ApiCommand> {
-  const bad = firstError(checkRoomOrProfile('room', target.room), checkRoomOrProfile('profile', target.profile));
+  const bad = firstError(
+    checkRoomOrProfile('room', target.room),
+    checkRoomOrProfile('profile', target.profile),
+  );
   return bad ? fail(bad) : originateThen(options, `&conference(${target.room}@${target.profile})`);
 }
 

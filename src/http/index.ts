@@ -2,15 +2,20 @@
 export { type JsonSchema, ROUTES, type RouteSpec } from './api-spec.js';
 export { type InvitationEnded, type InvitationResult, Invitations } from './invitations.js';
 export { openApiDocument } from './openapi.js';
-export { type OperatorApi, type OperatorApiOptions, type OperatorConnection, startOperatorApi } from './server.js';
+export {
+  type OperatorApi,
+  type OperatorApiOptions,
+  type OperatorConnection,
+  startOperatorApi,
+} from './server.js';
 export { dynconfVersion } from './version.js';
 export {
   type AdministratorActivity,
-  activityOf,
   type ApiAdministrator,
   type ApiInvitation,
   type ApiMember,
   type ApiRoom,
+  activityOf,
   type RoomsPayload,
   type SessionSnapshot,
 } from './views.js';

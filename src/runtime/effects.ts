@@ -187,7 +187,12 @@ export function createEffects(session: Session): SessionEffects {
       const jobUuid = randomUUID();
       deps.registry.addJob(session, jobUuid, legId);
       session.enqueue(leg, 'callInvitee', async () => {
-        if (leg.seen || leg.invitee.jobDone) return; // already originated: never twice for one leg id
+        // Already originated (never twice for one leg id), or hung up before it was called.
+        if (leg.seen || leg.invitee.jobDone) return;
+        if (leg.invitee.cancelled) {
+          leg.invitee.jobDone = true; // nothing was sent: no channel will come
+          return;
+        }
         const decision = session.routes.get(legId);
         if (decision === undefined) return failed('callInvitee', 'no route for this leg', legId);
         deps.counters.invitations++;

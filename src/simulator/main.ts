@@ -133,10 +133,6 @@ export async function runSimulatorMain(
     },
   });
   populateDemoDirectory(sim);
-  logger.info(
-    { host: sim.host, port: sim.port },
-    `FreeSWITCH simulator listening on ${sim.host}:${sim.port}`,
-  );
   let rl: ReturnType<typeof createInterface> | undefined;
   if (opts.console) {
     rl = createInterface({ input: deps.input ?? process.stdin });
@@ -155,18 +151,28 @@ export async function runSimulatorMain(
   };
 }
 
+/**
+ * `dynconf simulate`: runs the simulator until SIGINT/SIGTERM, then closes it; resolves with the exit code
+ * (2 for bad arguments, 1 when it cannot start).
+ */
+export async function runSimulatorUntilStopped(args: readonly string[]): Promise<number> {
+  let running: RunningSimulator;
+  try {
+    running = await runSimulatorMain([...args]);
+  } catch (err: unknown) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await running.stop();
+  return 0;
+}
+
 const invokedDirectly =
   process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (invokedDirectly) {
-  runSimulatorMain(process.argv.slice(2)).then(
-    (running) => {
-      const stop = () => void running.stop().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    },
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(err instanceof UsageError ? 2 : 1);
-    },
-  );
+  void runSimulatorUntilStopped(process.argv.slice(2)).then((code) => process.exit(code));
 }

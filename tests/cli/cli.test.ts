@@ -309,11 +309,11 @@ describe('status', () => {
     });
     try {
       const env = { DYNCONF_HTTP__PORT: String(health.port) };
-      const down = await run(['status', '--config', GOOD], { env });
+      const down = await run(['status', '--config', GOOD, '--json'], { env });
       expect(down.code).toBe(1);
       expect(JSON.parse(down.stdout)).toEqual({ status: 'not ready', reason: 'event socket down' });
       ready = true;
-      const up = await run(['status', '--config', GOOD], { env });
+      const up = await run(['status', '--config', GOOD, '--json'], { env });
       expect(up.code).toBe(0);
       expect(JSON.parse(up.stdout)).toEqual({ status: 'ready' });
     } finally {

@@ -2,9 +2,9 @@
 // room and member controls (checked in the simulator), invitations through the routing rules, validation,
 // the live stream, the OpenAPI document, metrics, and a dropped event socket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sameSecret, SESSION_COOKIE } from '../../src/http/auth.js';
+import { SESSION_COOKIE, sameSecret } from '../../src/http/auth.js';
 import type { RoomsPayload } from '../../src/http/views.js';
-import { EventStream, type Rig, startRig, TOKEN } from './support.js';
+import { EventStream, json, type Rig, startRig, TOKEN } from './support.js';
 
 describe('operator API', () => {
   let rig: Rig;
@@ -19,10 +19,10 @@ describe('operator API', () => {
     it('answers the health checks without a token', async () => {
       const live = await rig.get('/healthz', { token: null });
       expect(live.status).toBe(200);
-      expect(await live.json()).toEqual({ status: 'ok' });
+      expect(await json(live)).toEqual({ status: 'ok' });
       const ready = await rig.get('/readyz', { token: null });
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'ready' });
+      expect(await json(ready)).toEqual({ status: 'ready' });
     });
 
     it('refuses every other route without the right token', async () => {
@@ -30,7 +30,7 @@ describe('operator API', () => {
         const missing = await rig.get(path, { token: null });
         expect(missing.status, path).toBe(401);
         expect(missing.headers.get('www-authenticate'), path).toContain('Bearer');
-        expect((await missing.json()).error, path).toMatch(/missing credentials/);
+        expect((await json(missing)).error, path).toMatch(/missing credentials/);
         const wrong = await rig.get(path, { token: `${TOKEN}x` });
         expect(wrong.status, path).toBe(401);
         await wrong.body?.cancel();
@@ -75,7 +75,10 @@ describe('operator API', () => {
         headers: { cookie, origin: 'https://evil.example' },
       });
       expect(crossSite.status).toBe(403);
-      const forged = await rig.get('/api/rooms', { token: null, headers: { cookie: `${SESSION_COOKIE}=forged` } });
+      const forged = await rig.get('/api/rooms', {
+        token: null,
+        headers: { cookie: `${SESSION_COOKIE}=forged` },
+      });
       expect(forged.status).toBe(401);
       const out = await fetch(`${rig.url}/api/session`, { method: 'DELETE', headers: { cookie } });
       expect(out.status).toBe(204);
@@ -99,7 +102,7 @@ describe('operator API', () => {
     it('answers unknown routes with a JSON 404', async () => {
       const response = await rig.get('/api/nothing');
       expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({ error: 'no such route: GET /api/nothing' });
+      expect(await json(response)).toEqual({ error: 'no such route: GET /api/nothing' });
     });
   });
 
@@ -122,11 +125,12 @@ describe('operator API', () => {
       );
       guest.talk(false);
       await rig.until(
-        async () => (await rig.rooms()).rooms[0]?.members.find((m) => m.uuid === guest.uuid)?.talking === false,
+        async () =>
+          (await rig.rooms()).rooms[0]?.members.find((m) => m.uuid === guest.uuid)?.talking === false,
         'the guest shown silent',
       );
       const one = await rig.get('/api/rooms/room-a');
-      expect(((await one.json()) as { memberCount: number }).memberCount).toBe(2);
+      expect(((await json(one)) as { memberCount: number }).memberCount).toBe(2);
       await moderator.hangup();
     });
 
@@ -136,7 +140,7 @@ describe('operator API', () => {
       if (member === undefined) throw new Error('no guest 1002');
       const mute = await rig.post(`/api/rooms/room-a/members/${member.id}/mute`);
       expect(mute.status).toBe(200);
-      expect(await mute.json()).toMatchObject({ room: 'room-a', action: 'mute', member: member.id });
+      expect(await json(mute)).toMatchObject({ room: 'room-a', action: 'mute', member: member.id });
       expect(rig.sim.room('room-a')?.members.find((m) => m.id === member.id)?.canSpeak).toBe(false);
       await rig.until(
         async () => (await rig.rooms()).rooms[0]?.members.find((m) => m.id === member.id)?.muted,
@@ -153,7 +157,7 @@ describe('operator API', () => {
       await rig.until(async () => (await rig.rooms()).rooms[0]?.locked, 'room shown locked');
       const invite = await rig.post('/api/rooms/room-a/invite', { number: '801' });
       expect(invite.status).toBe(409);
-      expect((await invite.json()).error).toMatch(/locked/);
+      expect((await json(invite)).error).toMatch(/locked/);
       expect((await rig.post('/api/rooms/room-a/unlock')).status).toBe(200);
       expect(rig.sim.room('room-a')?.locked).toBe(false);
       await rig.until(async () => (await rig.rooms()).rooms[0]?.locked === false, 'room shown unlocked');
@@ -174,7 +178,7 @@ describe('operator API', () => {
       ];
       for (const [path, body, status, message] of cases) {
         const response = await rig.post(path, body);
-        const answer = (await response.json()) as { error: string };
+        const answer = (await json(response)) as { error: string };
         expect(response.status, `${path} ${JSON.stringify(body)}`).toBe(status);
         expect(answer.error, `${path} ${JSON.stringify(body)}`).toMatch(message);
       }
@@ -184,7 +188,7 @@ describe('operator API', () => {
         body: 'number=801',
       });
       expect(notJson.status).toBe(400);
-      expect((await notJson.json()).error).toBe('the body must be a JSON object');
+      expect((await json(notJson)).error).toBe('the body must be a JSON object');
     });
   });
 
@@ -194,31 +198,37 @@ describe('operator API', () => {
       try {
         const invite = await rig.post('/api/rooms/room-a/invite', { number: '801' });
         expect(invite.status).toBe(202);
-        const placed = (await invite.json()) as { uuid: string; state: string; rule: string };
+        const placed = (await json(invite)) as { uuid: string; state: string; rule: string };
         expect(placed).toMatchObject({ state: 'calling', rule: 'extensions' });
         const notice = await events.next<{ kind: string; outcome: string; uuid: string }>(
           'notice',
           (n) => n.uuid === placed.uuid,
         );
-        expect(notice).toMatchObject({ kind: 'invitation', outcome: 'answered', number: '801', room: 'room-a' });
+        expect(notice).toMatchObject({
+          kind: 'invitation',
+          outcome: 'answered',
+          number: '801',
+          room: 'room-a',
+        });
         await rig.until(
           () => rig.sim.room('room-a')?.members.some((m) => m.uuid === placed.uuid),
           'the invitee in the room',
         );
         await rig.until(
-          async () => (await rig.rooms()).rooms[0]?.members.find((m) => m.uuid === placed.uuid)?.number === '801',
+          async () =>
+            (await rig.rooms()).rooms[0]?.members.find((m) => m.uuid === placed.uuid)?.number === '801',
           'the invitee listed by the number called',
         );
 
         const denied = await rig.post('/api/rooms/room-a/invite', { number: '0900123' });
         expect(denied.status).toBe(403);
-        expect((await denied.json()).error).toMatch(/routing rule premium does not allow/);
+        expect((await json(denied)).error).toMatch(/routing rule premium does not allow/);
         const unrouted = await rig.post('/api/rooms/room-a/invite', { number: '12345' });
         expect(unrouted.status).toBe(403);
-        expect((await unrouted.json()).error).toMatch(/no routing rule matches/);
+        expect((await json(unrouted)).error).toMatch(/no routing rule matches/);
 
         const busy = await rig.post('/api/rooms/room-a/invite', { number: '802' });
-        const busyUuid = ((await busy.json()) as { uuid: string }).uuid;
+        const busyUuid = ((await json(busy)) as { uuid: string }).uuid;
         expect(await events.next('notice', (n: { uuid: string }) => n.uuid === busyUuid)).toMatchObject({
           outcome: 'busy',
           cause: 'USER_BUSY',
@@ -227,7 +237,9 @@ describe('operator API', () => {
         expect(metrics).toContain('dynconf_invitations_total{outcome="answered",source="api"} 1');
         expect(metrics).toContain('dynconf_invitations_total{outcome="busy",source="api"} 1');
         expect(metrics).toContain('dynconf_invitations_total{outcome="not_allowed",source="api"} 2');
-        expect(metrics).toMatch(/dynconf_command_duration_seconds_count\{command="originate",kind="bgapi",result="ok"\} 1/);
+        expect(metrics).toMatch(
+          /dynconf_command_duration_seconds_count\{command="originate",kind="bgapi",result="ok"\} 1/,
+        );
       } finally {
         events.close();
       }
@@ -237,15 +249,20 @@ describe('operator API', () => {
       await rig.guest('1003', '3001');
       const invite = await rig.post('/api/rooms/room-b/invite', { number: '803' });
       expect(invite.status).toBe(202);
-      const { uuid } = (await invite.json()) as { uuid: string };
+      const { uuid } = (await json(invite)) as { uuid: string };
       await rig.until(() => rig.sim.channel(uuid)?.answerState === 'ringing', 'the invitee ringing');
       const listed = (await rig.rooms()).rooms.find((r) => r.name === 'room-b');
-      expect(listed?.invitations).toEqual([expect.objectContaining({ uuid, number: '803', state: 'calling' })]);
+      expect(listed?.invitations).toEqual([
+        expect.objectContaining({ uuid, number: '803', state: 'calling' }),
+      ]);
       const end = await rig.post('/api/rooms/room-b/end');
       expect(end.status).toBe(200);
       await rig.until(() => rig.sim.room('room-b') === undefined, 'room-b gone in FreeSWITCH');
       await rig.until(() => rig.sim.channel(uuid) === undefined, 'the ringing invitee hung up');
-      await rig.until(async () => !(await rig.rooms()).rooms.some((r) => r.name === 'room-b'), 'room-b gone from the API');
+      await rig.until(
+        async () => !(await rig.rooms()).rooms.some((r) => r.name === 'room-b'),
+        'room-b gone from the API',
+      );
       expect(rig.api.rooms.room('room-b')).toBeUndefined();
       const metrics = await (await rig.get('/metrics')).text();
       expect(metrics).toContain('dynconf_invitations_total{outcome="cancelled",source="api"} 1');
@@ -293,7 +310,7 @@ describe('operator API', () => {
     });
 
     it('tells its version, uptime, connection and counts on /status', async () => {
-      const status = await (await rig.get('/status')).json();
+      const status = await json(await rig.get('/status'));
       expect(status).toMatchObject({
         name: 'dynconf',
         version: '9.9.9-test',
@@ -313,11 +330,13 @@ describe('operator API', () => {
       expect(text).toContain(`dynconf_room_members ${rig.sim.room('room-a')?.members.length}`);
       expect(text).toContain('dynconf_event_socket_connected 1');
       expect(text).toMatch(/dynconf_event_lag_seconds_count [1-9]/);
-      expect(text).toMatch(/dynconf_command_duration_seconds_count\{command="conference",kind="api",result="ok"\} [1-9]/);
+      expect(text).toMatch(
+        /dynconf_command_duration_seconds_count\{command="conference",kind="api",result="ok"\} [1-9]/,
+      );
     });
 
     it('describes every route in its OpenAPI document', async () => {
-      const doc = await (await rig.get('/openapi.json', { token: null })).json();
+      const doc = await json(await rig.get('/openapi.json', { token: null }));
       expect(doc.openapi).toBe('3.1.0');
       expect(doc.info.version).toBe('9.9.9-test');
       expect(Object.keys(doc.paths).sort()).toEqual(
@@ -342,12 +361,15 @@ describe('operator API', () => {
       );
       const invite = doc.paths['/api/rooms/{room}/invite'].post;
       expect(invite.requestBody.content['application/json'].schema.required).toEqual(['number']);
-      expect(invite.parameters).toEqual([expect.objectContaining({ name: 'room', in: 'path', required: true })]);
+      expect(invite.parameters).toEqual([
+        expect.objectContaining({ name: 'room', in: 'path', required: true }),
+      ]);
       expect(doc.paths['/healthz'].get.security).toEqual([]);
       expect(doc.components.securitySchemes.bearerToken.scheme).toBe('bearer');
       // Every $ref points at a schema that exists.
       const refs = JSON.stringify(doc).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? [];
-      for (const ref of new Set(refs)) expect(doc.components.schemas[ref.split('/').pop() as string], ref).toBeDefined();
+      for (const ref of new Set(refs))
+        expect(doc.components.schemas[ref.split('/').pop() as string], ref).toBeDefined();
     });
   });
 
@@ -356,7 +378,7 @@ describe('operator API', () => {
       rig.sim.faults.refuseConnections(true);
       rig.sim.faults.dropConnections();
       await rig.until(async () => (await rig.get('/readyz', { token: null })).status === 503, 'readyz 503');
-      const down = await (await rig.get('/readyz', { token: null })).json();
+      const down = await json(await rig.get('/readyz', { token: null }));
       expect(down).toEqual({ status: 'not ready', reason: 'event socket reconnecting' });
       expect((await rig.rooms()).synced).toBe(false);
       const mute = await rig.post('/api/rooms/room-a/lock');
@@ -371,7 +393,7 @@ describe('operator API', () => {
       const rooms = (await rig.rooms()).rooms;
       expect(rooms.map((r) => r.name)).toEqual(['room-b']);
       expect(rooms[0]?.members.map((m) => m.number)).toEqual(['1005']);
-      const status = await (await rig.get('/status')).json();
+      const status = await json(await rig.get('/status'));
       expect(status.eventSocket.reconnects).toBe(1);
       const metrics = await (await rig.get('/metrics')).text();
       expect(metrics).toContain('dynconf_event_socket_reconnects_total 1');
@@ -388,7 +410,7 @@ describe('operator API without a token', () => {
       for (const path of ['/api/rooms', '/status', '/metrics']) {
         const response = await rig.get(path, { token: 'anything-at-all-0123' });
         expect(response.status, path).toBe(403);
-        expect((await response.json()).error, path).toMatch(/set http\.token/);
+        expect((await json(response)).error, path).toMatch(/set http\.token/);
       }
       const signIn = await rig.post('/api/session', { token: 'anything-at-all-0123' }, { token: null });
       expect(signIn.status).toBe(403);

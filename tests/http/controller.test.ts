@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiAdministrator, ApiRoom } from '../../src/http/views.js';
 import type { SimCall } from '../../src/simulator/index.js';
-import { ADMIN_PIN, type Rig, startRig } from './support.js';
+import { ADMIN_PIN, json, type Rig, startRig } from './support.js';
 
 const WRONG_PIN = '1357913579';
 
@@ -22,7 +22,10 @@ describe('operator API on the controller', () => {
 
   const nextPrompt = (call: SimCall) =>
     rig.sim.waitForEvent(
-      (e) => e.name === 'CHANNEL_EXECUTE' && e.uuid === call.uuid && e.get('Application') === 'play_and_get_digits',
+      (e) =>
+        e.name === 'CHANNEL_EXECUTE' &&
+        e.uuid === call.uuid &&
+        e.get('Application') === 'play_and_get_digits',
       { timeoutMs: 5000, what: 'a digit prompt' },
     );
   const administrator = async (): Promise<{ room: ApiRoom; admin: ApiAdministrator } | undefined> => {
@@ -42,7 +45,7 @@ describe('operator API on the controller', () => {
   it('counts a wrong PIN, then shows the administrator in their new room', async () => {
     admin = await rig.sim.placeCall({ from: '1001', to: '900' });
     await admin.waitUntil('collecting');
-    const status = await (await rig.get('/status')).json();
+    const status = await json(await rig.get('/status'));
     expect(status.administrators).toEqual({ 'entering-pin': 1 });
     const again = nextPrompt(admin);
     await admin.press(`${WRONG_PIN}#`);
@@ -75,7 +78,11 @@ describe('operator API on the controller', () => {
     // *# while it rings: back alone, the call cancelled.
     await admin.press('*#');
     await activity('in-room');
-    await rig.until(async () => (await metricsText()).includes('dynconf_invitations_total{outcome="cancelled",source="keypad"} 1'), 'cancelled counted');
+    await rig.until(
+      async () =>
+        (await metricsText()).includes('dynconf_invitations_total{outcome="cancelled",source="keypad"} 1'),
+      'cancelled counted',
+    );
   });
 
   it('shows the private talk with whom, then the guest in the room after **', async () => {
@@ -101,7 +108,9 @@ describe('operator API on the controller', () => {
     );
     const metrics = await metricsText();
     expect(metrics).toContain('dynconf_invitations_total{outcome="answered",source="keypad"} 1');
-    expect(metrics).toMatch(/dynconf_command_duration_seconds_count\{command="uuid_bridge",kind="api",result="ok"\} 1/);
+    expect(metrics).toMatch(
+      /dynconf_command_duration_seconds_count\{command="uuid_bridge",kind="api",result="ok"\} 1/,
+    );
   });
 
   it('lets the operator mute the administrator and end the room; nothing is left', async () => {

@@ -30,7 +30,9 @@ async function samples(metrics: DynconfMetrics, name: string): Promise<Record<st
 
 function invitationCounts(text: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const m of text.matchAll(/^dynconf_invitations_total\{outcome="([a-z_]+)",source="keypad"\} (\d+)$/gm)) {
+  for (const m of text.matchAll(
+    /^dynconf_invitations_total\{outcome="([a-z_]+)",source="keypad"\} (\d+)$/gm,
+  )) {
     if (Number(m[2]) > 0) out[m[1] as string] = Number(m[2]);
   }
   return out;
@@ -69,11 +71,17 @@ describe('invitation outcomes from machine events', () => {
     // ring timeout
     run('s4', [dialed('d'), { type: 'deadline.reached', at, name: 'ring' }]);
     // refused by the allow rules
-    run('s5', [{ type: 'number.dialed', at, digits: '0900', route: { allowed: false, reason: 'not-allowed' } }]);
+    run('s5', [
+      { type: 'number.dialed', at, digits: '0900', route: { allowed: false, reason: 'not-allowed' } },
+    ]);
     // *# while ringing
     run('s6', [dialed('e'), { type: 'key.command', at, command: 'return-alone' }]);
     // answered, then the invitee hangs up during the private talk
-    run('s7', [dialed('f'), { type: 'invitee.answered', at, legId: 'f' }, { type: 'invitee.hungUp', at, legId: 'f' }]);
+    run('s7', [
+      dialed('f'),
+      { type: 'invitee.answered', at, legId: 'f' },
+      { type: 'invitee.hungUp', at, legId: 'f' },
+    ]);
     // rejected; a stale event for another leg changes nothing
     run('s8', [
       dialed('g'),
@@ -122,8 +130,12 @@ describe('metrics facade', () => {
     expect(text).toContain('dynconf_invitations_total{outcome="voicemail",source="keypad"} 0');
     expect(text).toContain('dynconf_pin_lockouts_total{reason="global"} 0');
     expect(text).toContain('dynconf_sessions{state="invitation.ringing"} 0');
-    expect(text).toContain('dynconf_command_duration_seconds_count{command="uuid_kill",kind="api",result="ok"} 1');
-    expect(text).toContain('dynconf_command_duration_seconds_count{command="other",kind="api",result="ok"} 1');
+    expect(text).toContain(
+      'dynconf_command_duration_seconds_count{command="uuid_kill",kind="api",result="ok"} 1',
+    );
+    expect(text).toContain(
+      'dynconf_command_duration_seconds_count{command="other",kind="api",result="ok"} 1',
+    );
     expect(text).not.toContain('1234');
   });
 
@@ -157,7 +169,10 @@ describe('metrics facade', () => {
     totals.pinWrong = 5;
     totals.pinGuard.globalLockouts = 1;
     expect(await samples(metrics, 'dynconf_pin_failures_total')).toEqual({ '': 5 });
-    expect(await samples(metrics, 'dynconf_pin_lockouts_total')).toEqual({ '{reason="caller"}': 1, '{reason="global"}': 1 });
+    expect(await samples(metrics, 'dynconf_pin_lockouts_total')).toEqual({
+      '{reason="caller"}': 1,
+      '{reason="global"}': 1,
+    });
     expect(await samples(metrics, 'dynconf_pin_entries_refused_total')).toEqual({ '': 3 });
   });
 
@@ -165,9 +180,16 @@ describe('metrics facade', () => {
     const metrics = new DynconfMetrics({ processMetrics: false });
     const port = instrumentCommands(
       {
-        api: async () => ({ ok: false, error: { kind: 'rejected', message: '-ERR', reply: 'No such channel!' } }),
+        api: async () => ({
+          ok: false,
+          error: { kind: 'rejected', message: '-ERR', reply: 'No such channel!' },
+        }),
         bgapi: async () => ({ ok: true, jobUuid: 'j', body: '+OK\n', reply: '' }),
-        execute: async () => ({ ok: false, eventUuid: 'e', error: { kind: 'timeout', message: 't', timeoutMs: 1 } }),
+        execute: async () => ({
+          ok: false,
+          eventUuid: 'e',
+          error: { kind: 'timeout', message: 't', timeoutMs: 1 },
+        }),
       },
       metrics,
     );

@@ -233,7 +233,15 @@ describe('rebuilding from FreeSWITCH replies', () => {
     expect(rows.value.find((r) => r.direction === 'outbound')?.destination).toBe('801');
     const fake = rooms.value.map((room) => ({
       ...room,
-      members: [...room.members, { ...(room.members[0] as (typeof room.members)[number]), id: 99, uuid: rows.value.find((r) => r.direction === 'outbound')?.uuid, number: '0000000000' }],
+      members: [
+        ...room.members,
+        {
+          ...(room.members[0] as (typeof room.members)[number]),
+          id: 99,
+          uuid: rows.value.find((r) => r.direction === 'outbound')?.uuid,
+          number: '0000000000',
+        },
+      ],
     }));
     const named = withCallDirections(fake, rows.value);
     expect(named[0]?.members.map((m) => m.number)).toEqual(['1002', '801']);

@@ -9,9 +9,20 @@ import { type OperatorApi, startOperatorApi } from '../../src/http/index.js';
 import type { RoomsPayload } from '../../src/http/views.js';
 import { createLogger } from '../../src/log.js';
 import { DynconfMetrics } from '../../src/metrics/index.js';
-import { type PhoneBehaviour, type SimCall, type Simulator, startSimulator } from '../../src/simulator/index.js';
+import {
+  type PhoneBehaviour,
+  type SimCall,
+  type Simulator,
+  startSimulator,
+} from '../../src/simulator/index.js';
 
 export const TOKEN = 'test-token-4f1e9a2b7c';
+
+// biome-ignore lint/suspicious/noExplicitAny: assertions read whatever JSON an endpoint answered.
+export type Json = any;
+
+/** A response's JSON body, for assertions. */
+export const json = async (response: Response): Promise<Json> => response.json();
 export const ADMIN_PIN = '8642097531';
 
 /** Dialplan numbers that put a caller straight into a room (no controller needed). */
@@ -62,7 +73,11 @@ export interface Rig {
   readonly logs: string[];
   readonly url: string;
   get(path: string, init?: { headers?: Record<string, string>; token?: string | null }): Promise<Response>;
-  post(path: string, body?: unknown, init?: { headers?: Record<string, string>; token?: string | null }): Promise<Response>;
+  post(
+    path: string,
+    body?: unknown,
+    init?: { headers?: Record<string, string>; token?: string | null },
+  ): Promise<Response>;
   rooms(): Promise<RoomsPayload>;
   /** Resolves with the first truthy value of `check` (sync or async), polled every 10 ms. */
   until<T>(check: () => T | Promise<T>, what: string, timeoutMs?: number): Promise<NonNullable<T>>;
@@ -230,7 +245,11 @@ export class EventStream {
   }
 
   /** The next event (from what arrived so far, oldest first) for which `match` holds; earlier ones are dropped. */
-  async next<T = unknown>(event: string, match: (data: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+  async next<T = unknown>(
+    event: string,
+    match: (data: T) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       while (this.#queue.length > 0) {

@@ -62,6 +62,11 @@ async function until(check: () => boolean, what: string): Promise<void> {
   throw new Error(`never happened: ${what}`);
 }
 
+/** Lets every pending promise chain run (event-loop turns, not time). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 const adminParks = (uuid: string, cid = '1001') =>
   channelEvent('CHANNEL_PARK', uuid, { variable_dynconf_role: 'admin', 'Caller-Caller-ID-Number': cid });
 
@@ -98,7 +103,7 @@ describe('runtime', () => {
     });
     runtime.handle(adminParks(A));
     await until(() => port.sent.some((s) => s.text.startsWith('uuid_getvar')), 'the role check');
-    await until(() => true, 'settle');
+    await settle();
     expect(runtime.sessions()).toEqual([]);
     expect(port.last('sendmsg')).toBeUndefined();
   });
@@ -157,5 +162,61 @@ describe('runtime', () => {
     await until(() => port.last(`sendmsg ${third} playback`) !== undefined, 'the locked-out tone');
     expect(port.last(`sendmsg ${third} play_and_get_digits`)).toBeUndefined();
     expect(runtime.stats().lockouts).toBe(2);
+  });
+
+  describe('*0 in a two-party call', () => {
+    const bridged = (star0: string | undefined) =>
+      channelEvent('CHANNEL_BRIDGE', A, {
+        'Bridge-A-Unique-ID': A,
+        'Bridge-B-Unique-ID': C,
+        'Other-Leg-Unique-ID': C,
+        ...(star0 === undefined ? {} : { variable_dynconf_star0: star0 }),
+      });
+    const key = (digit: string) => channelEvent('DTMF', A, { 'DTMF-Digit': digit, 'Other-Leg-Unique-ID': C });
+
+    it('on a marked call: both legs park after the bridge, then the presser is taken out (trace 08 order)', async () => {
+      const { runtime, port } = runtimeWith(() => '+OK\n');
+      runtime.handle(bridged('enabled'));
+      runtime.handle(key('*'));
+      runtime.handle(key('0'));
+      await until(() => port.sent.some((s) => s.text.startsWith('uuid_transfer')), 'the presser taken out');
+      expect(port.sent.map((s) => s.text)).toEqual([
+        `uuid_setvar ${A} hangup_after_bridge false`,
+        `uuid_setvar ${A} park_after_bridge true`,
+        `uuid_setvar ${C} hangup_after_bridge false`,
+        `uuid_setvar ${C} park_after_bridge true`,
+        `uuid_transfer ${A} park inline`,
+      ]);
+      expect(runtime.sessions()).toMatchObject([{ flow: 'escalation', adminUuid: A, otherUuid: C }]);
+      expect(runtime.stats().escalations).toBe(1);
+    });
+
+    it('on a call the dialplan did not mark: nothing happens', async () => {
+      const { runtime, port } = runtimeWith(() => '+OK\n');
+      runtime.handle(bridged(undefined));
+      runtime.handle(key('*'));
+      runtime.handle(key('0'));
+      await settle();
+      expect(port.sent).toEqual([]);
+      expect(runtime.sessions()).toEqual([]);
+    });
+
+    it('a mark never seen (controller started mid-call) is asked of FreeSWITCH', async () => {
+      const { runtime, port } = runtimeWith((text) => (text.startsWith('uuid_getvar') ? 'enabled' : '+OK\n'));
+      runtime.handle(key('*'));
+      runtime.handle(key('0'));
+      await until(() => runtime.sessions().length === 1, 'a session');
+      expect(port.sent[0]?.text).toBe(`uuid_getvar ${A} dynconf_star0`);
+    });
+
+    it('* and 0 too far apart are not *0', async () => {
+      const { runtime, port, clock } = runtimeWith(() => '+OK\n');
+      runtime.handle(bridged('enabled'));
+      runtime.handle(key('*'));
+      clock.advance(5_000);
+      runtime.handle(key('0'));
+      await settle();
+      expect(port.sent).toEqual([]);
+    });
   });
 });

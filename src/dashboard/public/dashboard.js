@@ -41,9 +41,17 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
+/** Replaces an element's children, leaving out the null ones (replaceChildren would write "null"). */
+function fill(el, ...children) {
+  el.replaceChildren(...children.filter((child) => child !== null && child !== undefined));
+}
+
 function toast(text, bad) {
   const el = h('div', { class: bad ? 'toast bad' : 'toast', role: 'status', text });
-  $('toasts').append(el);
+  const toasts = $('toasts');
+  toasts.append(el);
+  // A burst of notices shows the latest few.
+  while (toasts.children.length > 3) toasts.firstElementChild.remove();
   setTimeout(() => el.remove(), bad ? 7000 : 4500);
 }
 
@@ -140,6 +148,7 @@ function memberRow(room, member) {
       member.administrator ? ' ' : null,
       member.administrator ? h('span', { class: 'tag tag-admin', text: 'administrator' }) : null,
       member.muted ? h('span', { class: 'state-muted', text: 'muted' }) : null,
+      member.talking ? h('span', { class: 'state-talking', text: 'talking' }) : null,
     ),
     h('td', { class: 'acts' }, toggle, ' ', kick),
   );
@@ -215,11 +224,12 @@ function renderHead(parts, room) {
     },
   });
   const count = `${room.memberCount} member${room.memberCount === 1 ? '' : 's'}`;
-  parts.head.replaceChildren(
+  fill(
+    parts.head,
     h('h2', { text: room.name }),
     h('span', { class: 'count', text: count }),
     room.locked ? h('span', { class: 'tag tag-locked', text: 'locked' }) : null,
-    room.live ? null : h('span', { class: 'tag tag-away', text: 'empty while the administrator is away' }),
+    room.live ? null : h('span', { class: 'tag tag-away', text: 'administrator away' }),
     room.live ? h('span', { class: 'tools' }, lock, end) : null,
   );
 }
@@ -228,9 +238,13 @@ function renderRoom(parts, room) {
   renderHead(parts, room);
   parts.admins.hidden = room.administrators.length === 0;
   parts.admins.replaceChildren(...room.administrators.map(adminLine));
-  parts.members.replaceChildren(
+  const empty = room.live
+    ? 'Nobody in the room right now.'
+    : 'The room is empty while its administrator is away; it opens again when they come back.';
+  fill(
+    parts.members,
     room.members.length === 0
-      ? h('p', { class: 'no-members', text: 'Nobody in the room right now.' })
+      ? h('p', { class: 'no-members', text: empty })
       : h('table', { class: 'members' }, h('tbody', {}, ...room.members.map((m) => memberRow(room.name, m)))),
   );
   parts.invites.replaceChildren(
