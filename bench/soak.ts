@@ -39,6 +39,7 @@ export async function runSoak(minutes: number, progress: (line: string) => void)
     const samples: { at: number; heapUsed: number }[] = [];
     let batches = 0;
     let failed = 0;
+    let reportedAt = -Infinity;
     while (performance.now() - t0 < minutes * 60_000 || batches <= WARM_UP_BATCHES) {
       const ran = await rig.run(BATCH, BATCH, 100_000 + (batches % 50) * BATCH);
       failed += ran.failed;
@@ -48,7 +49,10 @@ export async function runSoak(minutes: number, progress: (line: string) => void)
       batches++;
       const at = (performance.now() - t0) / 1000;
       samples.push({ at, heapUsed: m.heapUsed });
-      progress(`  soak ${at.toFixed(0)} s: batch ${batches}, heap ${(m.heapUsed / 2 ** 20).toFixed(1)} MiB`);
+      if (at - reportedAt >= 30) {
+        reportedAt = at;
+        progress(`  soak ${at.toFixed(0)} s: batch ${batches}, heap ${(m.heapUsed / 2 ** 20).toFixed(1)} MiB`);
+      }
     }
     return {
       minutes,

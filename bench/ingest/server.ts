@@ -1,6 +1,7 @@
 // Child process: a loopback event-socket server that, once a client has authenticated and subscribed,
-// streams the recorded events (stream.ts) as fast as the client reads them. A client that drops and
-// reconnects resumes where the stream was (what was in flight is lost, as with FreeSWITCH).
+// streams the recorded events (stream.ts, built in memory beforehand) as fast as the client reads them.
+// A client that drops and reconnects resumes where the stream was (what was in flight is lost, as with
+// FreeSWITCH).
 // argv: <targetBytes> <lanes>. IPC out: ready, done; IPC in: rewind (before each consumer).
 import { createServer, type Socket } from 'node:net';
 import { answerCommands } from './handshake.js';
@@ -17,17 +18,19 @@ const send = (message: ServerMessage) => process.send?.(message);
 
 const frames = loadBaseFrames();
 const stream = new EventStream(frames, Number(process.argv[3]), Number(process.argv[2]));
+const batches = stream.batches(BATCH_BYTES);
+/** Batches sent so far (a client that reconnects gets the rest). */
+let sent = 0;
 let streaming: Socket | undefined;
 let connections = 0;
 
 async function pump(socket: Socket): Promise<void> {
   streaming = socket;
-  while (!stream.done && streaming === socket && !socket.destroyed) {
-    const batch = stream.nextBatch(BATCH_BYTES);
-    if (batch === undefined) break;
-    if (!socket.write(batch.bytes)) await drained(socket);
+  while (sent < batches.length && streaming === socket && !socket.destroyed) {
+    const batch = batches[sent++] as Buffer;
+    if (!socket.write(batch)) await drained(socket);
   }
-  if (stream.done && streaming === socket && !socket.destroyed) {
+  if (sent === batches.length && streaming === socket && !socket.destroyed) {
     socket.write('', () => send({ type: 'done', connections }));
   }
 }
@@ -54,7 +57,7 @@ const server = createServer((socket) => {
   });
   answerCommands(socket, (text) => socket.write(text), {
     subscribed: () => {
-      if (!stream.done) void pump(socket);
+      if (sent < batches.length) void pump(socket);
     },
   });
 });
@@ -63,7 +66,7 @@ process.on('message', (message: { type: string }) => {
   if (message.type === 'rewind') {
     streaming?.destroy();
     streaming = undefined;
-    stream.rewind();
+    sent = 0;
     connections = 0;
     send({ type: 'rewound' });
   } else if (message.type === 'exit') {

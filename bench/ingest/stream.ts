@@ -68,7 +68,6 @@ function origin(n: number, lanes: number, frameCount: number): { index: number; 
 export class EventStream {
   readonly totalEvents: number;
   readonly totalBytes: number;
-  #next = 0;
   readonly #frames: readonly BaseFrame[];
   readonly #lanes: number;
   readonly #recorded: number;
@@ -92,29 +91,25 @@ export class EventStream {
     this.totalBytes = bytes + this.#end.length;
   }
 
-  /** Frames sent so far. */
-  get position(): number {
-    return this.#next;
-  }
-
-  get done(): boolean {
-    return this.#next >= this.totalEvents;
-  }
-
-  rewind(): void {
-    this.#next = 0;
-  }
-
-  /** The next frames, about `maxBytes` of them (at least one), or undefined at the end. */
-  nextBatch(maxBytes: number): { bytes: Buffer; events: number } | undefined {
-    if (this.done) return undefined;
-    let size = 0;
-    const first = this.#next;
-    let end = first;
-    while (end < this.totalEvents && (end === first || size + this.#frame(end).bytes.length <= maxBytes)) {
-      size += this.#frame(end).bytes.length;
-      end++;
+  /** The whole stream as batches of whole frames of about `maxBytes`, built once (writes are then mere
+   * copies into the socket, so the server keeps ahead of the fastest consumer). */
+  batches(maxBytes: number): Buffer[] {
+    const batches: Buffer[] = [];
+    let first = 0;
+    while (first < this.totalEvents) {
+      let size = 0;
+      let end = first;
+      while (end < this.totalEvents && (end === first || size + this.#frame(end).bytes.length <= maxBytes)) {
+        size += this.#frame(end).bytes.length;
+        end++;
+      }
+      batches.push(this.#build(first, end, size));
+      first = end;
     }
+    return batches;
+  }
+
+  #build(first: number, end: number, size: number): Buffer {
     const batch = Buffer.allocUnsafe(size);
     let at = 0;
     for (let n = first; n < end; n++) {
@@ -130,8 +125,7 @@ export class EventStream {
       for (const offset of frame.uuidOffsets) batch.write(prefix, at + offset, 'latin1');
       at += frame.bytes.length;
     }
-    this.#next = end;
-    return { bytes: batch, events: end - first };
+    return batch;
   }
 
   #frame(n: number): { readonly bytes: Buffer } {

@@ -21,8 +21,11 @@ export interface Measurement {
   readonly cpuUs: number;
   /** Frames read from every event socket. */
   readonly events: number;
-  /** Commands sent on every event socket. */
+  /** Commands sent on every event socket, and how many of them timed out or failed. */
   readonly commands: number;
+  readonly commandsTimedOut: number;
+  readonly commandsFailed: number;
+  readonly sessionsStarted: number;
   readonly sessions: number;
   readonly sessionErrors: number;
 }
@@ -90,17 +93,24 @@ function measure(): Measurement {
   const stats = controller?.stats();
   let events = 0;
   let commands = 0;
+  let commandsTimedOut = 0;
+  let commandsFailed = 0;
   for (const connection of connections) {
     const counters = connection.counters();
     const e = counters.events;
     events += e.decoded + e.ignored + e.unknown + e.malformed;
     commands += counters.commandsSent;
+    commandsTimedOut += counters.commandsTimedOut;
+    commandsFailed += counters.commandsFailed;
   }
   return {
     heapUsed: process.memoryUsage().heapUsed,
     cpuUs,
     events,
     commands,
+    commandsTimedOut,
+    commandsFailed,
+    sessionsStarted: stats?.sessionsStarted ?? 0,
     sessions: stats?.activeSessions ?? 0,
     sessionErrors: stats?.sessionErrors ?? 0,
   };

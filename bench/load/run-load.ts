@@ -29,6 +29,13 @@ export interface LoadStepResult {
   readonly heapBytesLeftAfter: number;
   readonly sessionsLeftAfter: number;
   readonly channelsLeftAfter: number;
+  /** What the controller saw go wrong (all 0 in a clean run). */
+  readonly controller: {
+    readonly sessionsStarted: number;
+    readonly sessionErrors: number;
+    readonly commandsTimedOut: number;
+    readonly commandsFailed: number;
+  };
 }
 
 export interface LoadStepOptions {
@@ -163,6 +170,12 @@ export async function runLoadStep(options: LoadStepOptions): Promise<LoadStepRes
       heapBytesLeftAfter: end.heapUsed - before.heapUsed,
       sessionsLeftAfter: after.sessionsLeft,
       channelsLeftAfter: after.channelsLeft,
+      controller: {
+        sessionsStarted: end.sessionsStarted - before.sessionsStarted,
+        sessionErrors: end.sessionErrors - before.sessionErrors,
+        commandsTimedOut: end.commandsTimedOut - before.commandsTimedOut,
+        commandsFailed: end.commandsFailed - before.commandsFailed,
+      },
     };
   } finally {
     await rig.stop();

@@ -37,10 +37,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'demo',
     summary: 'play both flows against the embedded FreeSWITCH simulator',
-    usage: 'dynconf demo',
-    description: 'Runs dynconf against its own FreeSWITCH simulator and plays the dial-900 and *0 flows.',
-    options: {},
-    optionHelp: [],
+    usage: 'dynconf demo [--speed N] [--verbose]',
+    description:
+      'Runs dynconf against its own FreeSWITCH simulator and plays the dial-900 and *0 flows with a transcript.\nExit status 0 when every step happened as expected, 1 naming the step that did not.',
+    options: { speed: { type: 'string' }, verbose: { type: 'boolean' } },
+    optionHelp: [
+      '  --speed N       run time N times faster than the wall clock (default 10; 1 = real time)',
+      "  --verbose       also show the controller's log lines",
+    ],
     positionals: { min: 0, max: 0 },
     run: demo,
   },

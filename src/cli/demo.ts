@@ -12,7 +12,9 @@ export async function demo(ctx: CommandContext): Promise<number> {
     );
     return EXIT_FAILED;
   }
-  return (await entry.main([])) ?? EXIT_OK;
+  const speed = stringOption(ctx, 'speed');
+  const args = [...(speed === undefined ? [] : ['--speed', speed]), ...(ctx.values.verbose ? ['--verbose'] : [])];
+  return (await entry.main(args)) ?? EXIT_OK;
 }
 
 export async function simulate(ctx: CommandContext): Promise<number> {

@@ -7,17 +7,22 @@ export interface StatusAnswer {
   readonly startedAt?: string;
   readonly uptimeSeconds?: number;
   readonly ready?: boolean;
-  readonly eventSocket?: {
-    readonly state?: string;
-    readonly host?: string;
-    readonly port?: number;
-    readonly reconnects?: number;
-  };
+  readonly eventSocket?: NodeAnswer;
+  /** Every FreeSWITCH node (config eventSockets); one unless several are configured. */
+  readonly nodes?: readonly NodeAnswer[];
   readonly rooms?: number;
   readonly members?: number;
   readonly administrators?: Readonly<Record<string, number>>;
   readonly invitationsCalling?: number;
   readonly counters?: Readonly<Record<string, number>>;
+}
+
+export interface NodeAnswer {
+  readonly id?: string;
+  readonly state?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly reconnects?: number;
 }
 
 /** True for an answer of dynconf's own /status (anything else is printed as it came). */
@@ -48,6 +53,9 @@ const ACTIVITY_WORDS: Readonly<Record<string, string>> = {
   'restoring-call': 'restoring a call',
 };
 
+const reconnectsOf = (node: NodeAnswer): string =>
+  node.reconnects ? ` (${plural(node.reconnects, 'reconnect')})` : '';
+
 export function summarizeStatus(status: StatusAnswer): string {
   const lines: [string, string][] = [];
   const since =
@@ -57,15 +65,25 @@ export function summarizeStatus(status: StatusAnswer): string {
   const uptime =
     status.uptimeSeconds === undefined ? 'running' : `up ${formatDuration(status.uptimeSeconds)}`;
   const header = `dynconf ${status.version ?? ''}`.trim();
-  const socket = status.eventSocket ?? {};
-  const where = socket.host === undefined ? '' : ` ${socket.host}:${socket.port ?? ''}`;
-  const reconnects = socket.reconnects ? ` (${plural(socket.reconnects, 'reconnect')})` : '';
-  lines.push([
-    'FreeSWITCH',
-    status.ready
-      ? `connected to${where}${reconnects}`
-      : `NOT connected to${where}: event socket ${socket.state ?? 'unknown'}${reconnects}`,
-  ]);
+  const nodes = status.nodes !== undefined && status.nodes.length > 1 ? status.nodes : undefined;
+  if (nodes === undefined) {
+    const socket = status.eventSocket ?? {};
+    const where = socket.host === undefined ? '' : ` ${socket.host}:${socket.port ?? ''}`;
+    lines.push([
+      'FreeSWITCH',
+      status.ready
+        ? `connected to${where}${reconnectsOf(socket)}`
+        : `NOT connected to${where}: event socket ${socket.state ?? 'unknown'}${reconnectsOf(socket)}`,
+    ]);
+  } else {
+    const up = nodes.filter((n) => n.state === 'connected').length;
+    lines.push(['FreeSWITCH', `${up} of ${nodes.length} nodes connected`]);
+    for (const n of nodes) {
+      const state =
+        n.state === 'connected' ? 'connected' : `NOT connected (event socket ${n.state ?? 'unknown'})`;
+      lines.push(['', `${n.id ?? `${n.host}:${n.port}`} ${state}${reconnectsOf(n)}`]);
+    }
+  }
   const calling = status.invitationsCalling
     ? `; ${plural(status.invitationsCalling, 'invitation')} calling`
     : '';

@@ -164,8 +164,11 @@ export async function runControllerMain(options: ControllerMainOptions): Promise
       http = await startOperatorApi({
         config,
         logger,
-        connection: controller.connection,
-        sessions: () => controller.sessions(),
+        nodes: controller.nodes.map((node) => ({
+          id: node.id,
+          connection: node.controller.connection,
+          sessions: () => node.controller.sessions(),
+        })),
         stats: () => controller.stats(),
         metrics,
         version: dynconfVersion(),

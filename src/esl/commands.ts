@@ -135,6 +135,22 @@ export function transferToConference(uuid: string, target: ConferenceTarget): Bu
   return api('uuid_transfer', `${uuid} ${both}conference:${target.room}@${target.profile}${flags} inline`);
 }
 
+/**
+ * `uuid_transfer <uuid> <extension> XML <context>`: into an extension of the XML dialplan, e.g. the access
+ * number's "service unavailable" fallback (`dynconf_unavailable` in context `dynconf`).
+ */
+export function transferToExtension(
+  uuid: string,
+  target: { extension: string; context: string },
+): BuildResult<ApiCommand> {
+  const bad = firstError(
+    checkUuid('uuid', uuid),
+    checkRoomOrProfile('extension', target.extension),
+    checkRoomOrProfile('context', target.context),
+  );
+  return bad ? fail(bad) : api('uuid_transfer', `${uuid} ${target.extension} XML ${target.context}`);
+}
+
 /** `uuid_bridge <a> <b>`: replies `+OK <b>`; `-ERR Invalid uuid` if either is gone. */
 export function bridge(aLegUuid: string, bLegUuid: string): BuildResult<ApiCommand> {
   const bad = firstError(checkUuid('aLegUuid', aLegUuid), checkUuid('bLegUuid', bLegUuid));
@@ -178,6 +194,25 @@ export function cancelScheduledTasks(uuid: string): BuildResult<ApiCommand> {
 export function getVariable(uuid: string, name: string): BuildResult<ApiCommand> {
   const bad = firstError(checkUuid('uuid', uuid), checkVariableName('name', name));
   return bad ? fail(bad) : api('uuid_getvar', `${uuid} ${name}`);
+}
+
+/**
+ * `uuid_setvar <uuid> <name> <value>` for a packed value: base64url text (A-Z a-z 0-9 _ -, at most
+ * 16384 characters), e.g. a session snapshot kept on the channel. Nothing in it needs escaping.
+ */
+export function setPackedVariable(uuid: string, name: string, value: string): BuildResult<ApiCommand> {
+  const bad = firstError(checkUuid('uuid', uuid), checkVariableName('name', name));
+  if (bad) return fail(bad);
+  if (!/^[A-Za-z0-9_-]{1,16384}$/.test(value)) {
+    return fail(invalidInput('value', value.slice(0, 64), 'must be 1-16384 characters of A-Z a-z 0-9 _ -'));
+  }
+  return api('uuid_setvar', `${uuid} ${name} ${value}`);
+}
+
+/** `uuid_dump <uuid> json`: the channel as one CHANNEL_DATA object, variables as `variable_<name>`. */
+export function dumpChannel(uuid: string): BuildResult<ApiCommand> {
+  const bad = checkUuid('uuid', uuid);
+  return bad ? fail(bad) : api('uuid_dump', `${uuid} json`);
 }
 
 /** `uuid_exists <uuid>`: `true` / `false`. */

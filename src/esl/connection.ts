@@ -129,6 +129,8 @@ export interface ConnectionCounters {
   readonly events: Readonly<DecodeCounters>;
   /** Frames that are neither replies nor events (log data, rude rejection, …). */
   readonly otherFrames: number;
+  /** Connections dropped because the byte stream was not event-socket framing (see TransportHooks). */
+  readonly framingErrors: number;
 }
 
 /** esl-lite's protocol engine on our transport: exposes its protected connect() and send(). */
@@ -163,6 +165,7 @@ export class EslConnection {
   #connectFailures = 0;
   #authFailures = 0;
   #otherFrames = 0;
+  #framingErrors = 0;
   #run: Promise<void> | undefined;
   readonly #decodeCounters = createDecodeCounters();
   readonly #eventListeners = new Set<Listener<DynconfEvent>>();
@@ -198,6 +201,7 @@ export class EslConnection {
         connectFailed: (error, attempt, retryInMs) => this.#onConnectFailed(error, attempt, retryInMs),
         eventBody: (body, json) => this.#onEventBody(body, json),
         otherFrame: (contentType) => this.#onOtherFrame(contentType),
+        framingError: (reason) => this.#onFramingError(reason),
         ...(reactions && {
           commandWritten: (command) => reactions.commandWritten(command, performance.now()),
         }),
@@ -264,6 +268,7 @@ export class EslConnection {
       authFailures: this.#authFailures,
       events: { ...this.#decodeCounters },
       otherFrames: this.#otherFrames,
+      framingErrors: this.#framingErrors,
     };
   }
 
@@ -465,6 +470,14 @@ export class EslConnection {
         this.#logger.error({ err, type: event.type }, 'event listener failed');
       }
     }
+  }
+
+  #onFramingError(reason: string): void {
+    this.#framingErrors++;
+    this.#logger.error(
+      { reason },
+      'event socket stream is not valid event-socket framing; dropping the connection and reconnecting',
+    );
   }
 
   #onOtherFrame(contentType: string | undefined): void {

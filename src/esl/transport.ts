@@ -9,7 +9,7 @@
 // esl-lite's protocol engine (auth, command queue and reply matching, subscriptions replayed and
 // queued commands requeued after a reconnect, timeouts) and owns only the socket.
 import { connect as netConnect, type Socket } from 'node:net';
-import { FreeSwitchParser, type ProcessorInput } from 'esl-lite';
+import { FreeSwitchParser, FreeSwitchParserFramingError, type ProcessorInput } from 'esl-lite';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../log.js';
 
@@ -46,6 +46,12 @@ export interface TransportHooks {
   eventBody(body: Buffer, json: boolean): void;
   /** Any other frame (disconnect notice, rude rejection, log data, …). */
   otherFrame(contentType: string | undefined, body: Buffer): void;
+  /**
+   * The byte stream is not event-socket framing (a header block that never ends, a Content-Length that is
+   * not a number or is over the limit: the patched parser's FreeSwitchParserFramingError). The socket is
+   * closed right after, and the next connection attempt backs off as after a failure.
+   */
+  framingError(reason: string): void;
   /** A command is being written to the socket (only for measurements; optional). */
   commandWritten?(command: Buffer): void;
 }
@@ -139,23 +145,26 @@ export class EslTransport {
         await this.#sleep(delay);
         continue;
       }
-      const authenticated = yield* this.#frames(opened);
-      failures = authenticated ? 0 : failures + 1;
+      const session = yield* this.#frames(opened);
+      // A peer that authenticates and then sends garbage is a failure too: its reconnections back off.
+      const clean = session.authenticated && !session.framingError;
+      failures = clean ? 0 : failures + 1;
       if (this.#running)
-        await this.#sleep(
-          authenticated ? this.#options.backoff.initialMs : retryDelay(this.#options.backoff, failures),
-        );
+        await this.#sleep(clean ? this.#options.backoff.initialMs : retryDelay(this.#options.backoff, failures));
     }
   }
 
-  /** Reads one session's frames; returns whether FreeSWITCH accepted our password. */
-  async *#frames(socket: Socket): AsyncGenerator<LiteEvent, boolean> {
+  /** Reads one session's frames; returns whether FreeSWITCH accepted our password and how it ended. */
+  async *#frames(
+    socket: Socket,
+  ): AsyncGenerator<LiteEvent, { authenticated: boolean; framingError: boolean }> {
     const { hooks, logger } = this.#options;
     this.#socket = socket;
     socket.on('error', (err) => logger.debug({ err }, 'event socket error'));
     hooks.socketOpened();
     let awaitingAuthReply = false;
     let authenticated = false;
+    let framingError = false;
     try {
       for await (const frame of FreeSwitchParser(socket, logger)) {
         if (frame instanceof Error) continue; // bytes left over when the socket closed
@@ -191,13 +200,16 @@ export class EslTransport {
         }
       }
     } catch (err) {
-      logger.debug({ err }, 'event socket read ended with an error');
+      if (err instanceof FreeSwitchParserFramingError) {
+        framingError = true;
+        hooks.framingError(err.message);
+      } else logger.debug({ err }, 'event socket read ended with an error');
     } finally {
       this.#socket = undefined;
       socket.destroy();
       hooks.socketClosed();
     }
-    return authenticated;
+    return { authenticated, framingError };
   }
 
   /** One connection attempt: the socket, or why it failed (refused, timed out, ended by end()). */

@@ -143,6 +143,10 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     type: 'object',
     properties: {
       name: { type: 'string' },
+      node: {
+        type: 'string',
+        description: 'The FreeSWITCH node (host:port of its event socket) the room is on',
+      },
       live: {
         type: 'boolean',
         description: 'FreeSWITCH has the room now (false: only an administrator session refers to it)',
@@ -159,11 +163,19 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   Rooms: {
     type: 'object',
     properties: {
-      synced: {
-        type: 'boolean',
-        description: 'The rooms were read from FreeSWITCH on the current connection',
+      synced: { type: 'boolean', description: "Every node's rooms were read on its current connection" },
+      connection: {
+        type: 'string',
+        enum: ['connecting', 'connected', 'reconnecting', 'closed'],
+        description: '`connected` when every node is, else the state of the first node that is not',
       },
-      connection: { type: 'string', enum: ['connecting', 'connected', 'reconnecting', 'closed'] },
+      nodes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { id: { type: 'string' }, connection: { type: 'string' }, synced: { type: 'boolean' } },
+        },
+      },
       generatedAt: { type: 'string', format: 'date-time' },
       rooms: { type: 'array', items: ref('Room') },
     },
@@ -187,6 +199,16 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       rule: { type: 'string', description: 'The routing rule that allowed the number' },
     },
   },
+  Node: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', description: 'host:port of its event socket' },
+      state: { type: 'string', enum: ['connecting', 'connected', 'reconnecting', 'closed'] },
+      host: { type: 'string' },
+      port: { type: 'integer' },
+      reconnects: { type: 'integer' },
+    },
+  },
   Status: {
     type: 'object',
     properties: {
@@ -197,14 +219,10 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       uptimeSeconds: { type: 'integer' },
       ready: { type: 'boolean' },
       eventSocket: {
-        type: 'object',
-        properties: {
-          state: { type: 'string' },
-          host: { type: 'string' },
-          port: { type: 'integer' },
-          reconnects: { type: 'integer' },
-        },
+        ...ref('Node'),
+        description: 'The first node that is not connected, else the first node',
       },
+      nodes: { type: 'array', items: ref('Node') },
       rooms: { type: 'integer' },
       members: { type: 'integer' },
       administrators: {

@@ -6,6 +6,7 @@ export {
   type OperatorApi,
   type OperatorApiOptions,
   type OperatorConnection,
+  type OperatorNode,
   startOperatorApi,
 } from './server.js';
 export { dynconfVersion } from './version.js';
@@ -14,6 +15,7 @@ export {
   type ApiAdministrator,
   type ApiInvitation,
   type ApiMember,
+  type ApiNode,
   type ApiRoom,
   activityOf,
   type RoomsPayload,

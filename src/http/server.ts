@@ -1,46 +1,35 @@
 // dynconf's HTTP side on http.host:http.port: health checks, the operator API, Prometheus metrics, the
-// OpenAPI document and the live web dashboard. It keeps its own view of the rooms (room-view/) from the
-// same event socket the controller uses, and reads the controller's sessions when asked.
+// OpenAPI document and the live web dashboard. It keeps its own view of each FreeSWITCH node's rooms
+// (node-side.ts) from the same event sockets the controller uses, and reads the controller's sessions when
+// asked.
 import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Config } from '../config/index.js';
 import { loadDashboardAssets } from '../dashboard/assets.js';
-import type { StateChange } from '../esl/connection.js';
-import type { DynconfEvent } from '../esl/events.js';
 import type { Logger } from '../log.js';
-import {
-  type CommandPort,
-  DynconfMetrics,
-  followRuntimeTotals,
-  instrumentCommands,
-  type RuntimeTotals,
-  watchConnection,
-} from '../metrics/index.js';
-import { RoomSync, RoomView } from '../room-view/index.js';
+import { DynconfMetrics, followRuntimeTotals, type RuntimeTotals } from '../metrics/index.js';
+import type { RoomView } from '../room-view/index.js';
 import { ROUTES, type RouteSpec } from './api-spec.js';
 import { authenticate, SESSION_COOKIE, sessionValue } from './auth.js';
-import { Invitations, type RoomStatus } from './invitations.js';
-import { LegDirectory } from './legs.js';
 import { LiveHub } from './live.js';
+import { NodeSide, type OperatorConnection, type OperatorNode } from './node-side.js';
 import { openApiDocument } from './openapi.js';
-import type { CommandLink, Outcome } from './outcome.js';
-import { type MemberAction, type RoomAction, RoomControl } from './room-control.js';
+import { type Outcome, refused } from './outcome.js';
+import type { MemberAction, RoomAction } from './room-control.js';
 import { validationMessage } from './validation.js';
 import { activityOf, type RoomsPayload, roomsPayload, type SessionSnapshot } from './views.js';
 
-/** The event-socket connection as the HTTP side uses it (EslConnection, or the controller's). */
-export interface OperatorConnection extends CommandLink, CommandPort {
-  readonly reconnects?: number;
-  onEvent(listener: (event: DynconfEvent) => void): () => void;
-  onStateChange(listener: (change: StateChange) => void): () => void;
-}
+export type { OperatorConnection, OperatorNode } from './node-side.js';
 
 export interface OperatorApiOptions {
   readonly config: Config;
   readonly logger: Logger;
-  readonly connection: OperatorConnection;
-  /** The controller's administrator sessions (Controller.sessions). Without it none are shown. */
+  /** One FreeSWITCH node: its event-socket connection (the controller's). */
+  readonly connection?: OperatorConnection;
+  /** With `connection`: the controller's administrator sessions (Controller.sessions). */
   readonly sessions?: () => readonly SessionSnapshot[];
+  /** Several FreeSWITCH nodes (config eventSockets), instead of `connection` and `sessions`. */
+  readonly nodes?: readonly OperatorNode[];
   /** The controller's totals (Controller.stats), for /status and the PIN metrics. */
   readonly stats?: () => RuntimeTotals;
   /** Shared with the runtime so both count into one registry. Default: a new one. */
@@ -54,9 +43,12 @@ export interface OperatorApi {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** The rooms of the first node (the only one, unless eventSockets lists several). */
   readonly rooms: RoomView;
+  /** Every node's rooms, by node id. */
+  readonly roomsByNode: ReadonlyMap<string, RoomView>;
   readonly metrics: DynconfMetrics;
-  /** Waits until the room view has been read from FreeSWITCH on the current connection. */
+  /** Waits until every node's rooms have been read from FreeSWITCH on its current connection. */
   synced(options?: { timeoutMs?: number }): Promise<void>;
   /** Hangs up invitations still ringing, ends live streams and stops listening. */
   close(): Promise<void>;
@@ -83,92 +75,75 @@ const SESSION_MAX_AGE_SEC = 12 * 3600;
 const SESSION_POLL_MS = 400;
 
 export async function startOperatorApi(options: OperatorApiOptions): Promise<OperatorApi> {
-  const { config, connection } = options;
+  const { config } = options;
   const logger = options.logger.child({ module: 'http' });
   const version = options.version ?? 'unknown';
   const startedAt = Date.now();
   const metrics = options.metrics ?? new DynconfMetrics({ logger });
-  const sessions = options.sessions ?? (() => []);
-  const timeoutMs = config.eventSocket.commandTimeoutMs;
+  const nodeList = operatorNodes(options);
 
-  // Commands of the API (and the room view's queries) are timed like the runtime's.
-  const timed = instrumentCommands(connection, metrics);
-  const link: CommandLink & Pick<OperatorConnection, 'onEvent' | 'onStateChange'> = {
-    get state() {
-      return connection.state;
-    },
-    api: timed.api,
-    bgapi: timed.bgapi,
-    onEvent: (listener) => connection.onEvent(listener),
-    onStateChange: (listener) => connection.onStateChange(listener),
-  };
-  const view = new RoomView({ logger });
-  const sync = new RoomSync({ source: link, view, logger, timeoutMs });
-  const legs = new LegDirectory();
-  const activeSessions = () =>
-    sessions().filter((s) => {
-      const activity = activityOf(s.state);
-      return activity !== 'ending';
-    });
-  const roomStatus = (room: string): RoomStatus => {
-    const state = view.room(room);
-    if (state !== undefined) return state.locked ? 'locked' : 'live';
-    return activeSessions().some((s) => s.room === room && activityOf(s.state) !== 'entering-pin')
-      ? 'session'
-      : 'unknown';
-  };
-  const invitations = new Invitations({ config, link, metrics, logger, roomStatus });
-  const control = new RoomControl({ link, room: (name) => view.room(name), timeoutMs });
-  const payload = (): RoomsPayload =>
-    roomsPayload({
-      rooms: view.rooms(),
-      sessions: sessions(),
-      invitations: invitations.pending(),
-      legs,
-      synced: sync.synced,
-      connection: connection.state,
-      now: Date.now(),
-    });
-  const hub = new LiveHub({ payload, logger });
-
-  // ---- wiring: everything that changes the picture tells the live view --------------------------
-  const unsubscribe: (() => void)[] = [];
-  unsubscribe.push(
-    connection.onEvent((event) => {
-      legs.observe(event);
-      hub.changed();
-    }),
-    connection.onStateChange((change) => {
-      if (change.state === 'connected' && change.previous === 'reconnecting') legs.clear();
-      hub.changed();
-    }),
-    view.onChange((change) => {
-      if (change.kind === 'destroyed' && roomStatus(change.room) === 'unknown')
-        invitations.roomGone(change.room);
-      hub.changed();
-    }),
-    sync.onSyncChange(() => hub.changed()),
-    invitations.onChange(() => hub.changed()),
-    invitations.onEnded((ended) => hub.notice({ kind: 'invitation', ...ended })),
-    watchConnection(connection, metrics),
+  let hub: LiveHub | undefined;
+  const changed = () => hub?.changed();
+  const sides = nodeList.map(
+    (node) =>
+      new NodeSide({
+        node,
+        config,
+        metrics,
+        logger,
+        changed,
+        invitationEnded: (ended) => hub?.notice({ kind: 'invitation', ...ended }),
+      }),
   );
+  const [first] = sides;
+  if (first === undefined) throw new RangeError('startOperatorApi: no FreeSWITCH node');
+  const payload = (): RoomsPayload =>
+    roomsPayload(
+      sides.map((side) => ({
+        node: side.id,
+        rooms: side.view.rooms(),
+        sessions: side.sessions(),
+        invitations: side.invitations.pending(),
+        legs: side.legs,
+        synced: side.sync.synced,
+        connection: side.connection.state,
+      })),
+      Date.now(),
+    );
+  hub = new LiveHub({ payload, logger });
+  const liveHub = hub;
+  /** The node that has the room, or whose session refers to it. */
+  const sideFor = (room: string): NodeSide | undefined =>
+    sides.find((side) => side.view.room(room) !== undefined) ??
+    sides.find((side) => side.roomStatus(room) !== 'unknown');
+  const allSessions = () => sides.flatMap((side) => side.sessions());
+  const notReady = () => sides.filter((side) => side.connection.state !== 'connected');
+
+  const unsubscribe: (() => void)[] = [];
   if (options.stats !== undefined) unsubscribe.push(followRuntimeTotals(options.stats, metrics));
   metrics.setSources({
-    sessions: () => sessions(),
-    rooms: () => ({ rooms: view.size, members: view.memberCount }),
-    connected: () => connection.state === 'connected',
+    sessions: allSessions,
+    rooms: () => ({
+      rooms: sides.reduce((n, side) => n + side.view.size, 0),
+      members: sides.reduce((n, side) => n + side.view.memberCount, 0),
+    }),
+    connected: () =>
+      Object.fromEntries(sides.map((side) => [side.id, side.connection.state === 'connected'])),
   });
+  // Administrators' states change inside the controller without an event of their own: compare now and then.
   let lastSessions = '';
   const sessionPoll = setInterval(() => {
-    if (hub.clients === 0) return;
-    const signature = JSON.stringify(sessions().map((s) => [s.id, s.state, s.inviteeUuid, s.inviteeStatus]));
+    if (liveHub.clients === 0) return;
+    const signature = JSON.stringify(
+      allSessions().map((s) => [s.id, s.state, s.inviteeUuid, s.inviteeStatus]),
+    );
     if (signature !== lastSessions) {
       lastSessions = signature;
-      hub.changed();
+      liveHub.changed();
     }
   }, SESSION_POLL_MS);
   sessionPoll.unref();
-  sync.start();
+  for (const side of sides) side.start();
 
   // ---- the HTTP server ----------------------------------------------------------------------------
   const app = Fastify({
@@ -242,34 +217,44 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
           );
 
   route(ROUTES.healthz, () => ({ status: 'ok' }));
-  route(ROUTES.readyz, (_request, reply) =>
-    connection.state === 'connected'
-      ? { status: 'ready' }
-      : reply.code(503).send({ status: 'not ready', reason: `event socket ${connection.state}` }),
-  );
+  route(ROUTES.readyz, (_request, reply) => {
+    const down = notReady();
+    if (down.length === 0) return { status: 'ready' };
+    const reason = down
+      .map((side) => `${sides.length > 1 ? `${side.id} ` : ''}event socket ${side.connection.state}`)
+      .join(', ');
+    return reply.code(503).send({ status: 'not ready', reason });
+  });
   route(ROUTES.status, () => {
     const byActivity: Record<string, number> = {};
-    for (const s of activeSessions()) {
+    for (const s of sides.flatMap((side) => side.activeSessions())) {
       const activity = activityOf(s.state);
       byActivity[activity] = (byActivity[activity] ?? 0) + 1;
     }
+    const nodes = sides.map((side) => {
+      const [host = '', port = ''] = splitHostPort(side.id);
+      return {
+        id: side.id,
+        state: side.connection.state,
+        host,
+        port: Number(port),
+        reconnects: side.connection.reconnects ?? 0,
+      };
+    });
+    const worst = nodes.find((n) => n.state !== 'connected') ?? nodes[0];
     return {
       name: 'dynconf',
       version,
       node: process.version,
       startedAt: new Date(startedAt).toISOString(),
       uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
-      ready: connection.state === 'connected',
-      eventSocket: {
-        state: connection.state,
-        host: config.eventSocket.host,
-        port: config.eventSocket.port,
-        reconnects: connection.reconnects ?? 0,
-      },
-      rooms: view.size,
-      members: view.memberCount,
+      ready: notReady().length === 0,
+      eventSocket: worst,
+      nodes,
+      rooms: sides.reduce((n, side) => n + side.view.size, 0),
+      members: sides.reduce((n, side) => n + side.view.memberCount, 0),
       administrators: byActivity,
-      invitationsCalling: invitations.pending().length,
+      invitationsCalling: sides.reduce((n, side) => n + side.invitations.pending().length, 0),
       counters: countersOf(options.stats?.()),
     };
   });
@@ -283,15 +268,18 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
     const found = payload().rooms.find((r) => r.name === room);
     return found ?? reply.code(404).send({ error: `no room named ${room}` });
   });
+  const noRoom = (room: string): Outcome<never> => refused(404, `no room named ${room}`);
   route(ROUTES.invite, async (request, reply) => {
     const { room } = request.params as { room: string };
     const { number } = request.body as { number: string };
-    return answer(reply, await invitations.invite(room, number));
+    const side = sideFor(room);
+    return answer(reply, side === undefined ? noRoom(room) : await side.invitations.invite(room, number));
   });
   const memberRoute = (spec: RouteSpec, action: MemberAction) =>
     route(spec, async (request, reply) => {
       const { room, id } = request.params as { room: string; id: number };
-      return answer(reply, await control.member(room, id, action));
+      const side = sideFor(room);
+      return answer(reply, side === undefined ? noRoom(room) : await side.control.member(room, id, action));
     });
   memberRoute(ROUTES.muteMember, 'mute');
   memberRoute(ROUTES.unmuteMember, 'unmute');
@@ -299,15 +287,16 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
   const roomRoute = (spec: RouteSpec, action: RoomAction) =>
     route(spec, async (request, reply) => {
       const { room } = request.params as { room: string };
-      return answer(reply, await control.room(room, action));
+      const side = sideFor(room);
+      return answer(reply, side === undefined ? noRoom(room) : await side.control.room(room, action));
     });
   roomRoute(ROUTES.lockRoom, 'lock');
   roomRoute(ROUTES.unlockRoom, 'unlock');
   roomRoute(ROUTES.endRoom, 'end');
   route(ROUTES.events, (_request, reply) => {
-    if (hub.full) return reply.code(503).send({ error: 'too many live clients' });
+    if (liveHub.full) return reply.code(503).send({ error: 'too many live clients' });
     reply.hijack();
-    hub.attach(withSecurityHeaders(reply.raw));
+    liveHub.attach(withSecurityHeaders(reply.raw));
     return undefined;
   });
   route(ROUTES.signIn, (request, reply) => {
@@ -344,12 +333,15 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
 
   const host = options.listen?.host ?? config.http.host;
   const port = options.listen?.port ?? config.http.port;
+  const stopSides = async () => {
+    clearInterval(sessionPoll);
+    await Promise.all(sides.map((side) => side.close()));
+    for (const off of unsubscribe) off();
+  };
   try {
     await app.listen({ host, port });
   } catch (err) {
-    for (const off of unsubscribe) off();
-    clearInterval(sessionPoll);
-    sync.stop();
+    await stopSides();
     const code = (err as NodeJS.ErrnoException).code;
     const why =
       code === 'EADDRINUSE' ? 'address in use' : code === 'EACCES' ? 'permission denied' : String(err);
@@ -360,7 +352,13 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
   const boundHost = typeof address === 'object' && address !== null ? address.address : host;
   const urlHost = boundHost.includes(':') ? `[${boundHost}]` : boundHost;
   logger.info(
-    { host: boundHost, port: boundPort, api: config.http.token !== undefined, dashboard: assets.ok },
+    {
+      host: boundHost,
+      port: boundPort,
+      nodes: sides.map((side) => side.id),
+      api: config.http.token !== undefined,
+      dashboard: assets.ok,
+    },
     config.http.token === undefined
       ? 'health endpoints listening (set http.token to switch on the operator API and dashboard)'
       : 'operator API, metrics and dashboard listening',
@@ -371,16 +369,16 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
     url: `http://${urlHost}:${boundPort}`,
     host: boundHost,
     port: boundPort,
-    rooms: view,
+    rooms: first.view,
+    roomsByNode: new Map(sides.map((side) => [side.id, side.view])),
     metrics,
-    synced: ({ timeoutMs = 10_000 } = {}) => waitSynced(sync, timeoutMs),
+    synced: ({ timeoutMs = 10_000 } = {}) =>
+      Promise.all(sides.map((side) => waitSynced(side, timeoutMs))).then(() => undefined),
     close() {
       closing ??= (async () => {
-        clearInterval(sessionPoll);
-        await invitations.close();
-        hub.close();
-        for (const off of unsubscribe) off();
-        sync.stop();
+        // Invitations still ringing are hung up first, while the event sockets are there.
+        await stopSides();
+        liveHub.close();
         await app.close();
       })();
       return closing;
@@ -422,12 +420,33 @@ function countersOf(stats: object | undefined): Record<string, number> {
   return out;
 }
 
-function waitSynced(sync: RoomSync, timeoutMs: number): Promise<void> {
+/** The nodes of the options: `nodes`, or the one `connection` (named after eventSocket.host:port). */
+function operatorNodes(options: OperatorApiOptions): readonly OperatorNode[] {
+  if (options.nodes !== undefined) return options.nodes;
+  if (options.connection === undefined) throw new TypeError('startOperatorApi: give a connection or nodes');
+  const { host, port } = options.config.eventSocket;
+  return [
+    {
+      id: `${host}:${port}`,
+      connection: options.connection,
+      ...(options.sessions === undefined ? {} : { sessions: options.sessions }),
+    },
+  ];
+}
+
+/** `host:port`, `[::1]:8021` → host and port. */
+function splitHostPort(id: string): [string, string] {
+  const colon = id.lastIndexOf(':');
+  return colon < 0 ? [id, ''] : [id.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), id.slice(colon + 1)];
+}
+
+function waitSynced(side: NodeSide, timeoutMs: number): Promise<void> {
+  const sync = side.sync;
   if (sync.synced) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
-      reject(new Error(`rooms not read from FreeSWITCH within ${timeoutMs} ms`));
+      reject(new Error(`rooms of ${side.id} not read from FreeSWITCH within ${timeoutMs} ms`));
     }, timeoutMs);
     const off = sync.onSyncChange((synced) => {
       if (!synced) return;

@@ -74,6 +74,8 @@ export interface ApiInvitation {
 
 export interface ApiRoom {
   readonly name: string;
+  /** The FreeSWITCH node (`host:port` of its event socket) the room is on. */
+  readonly node: string;
   /** FreeSWITCH has this room now (false: only an administrator session refers to it). */
   readonly live: boolean;
   readonly locked: boolean;
@@ -85,10 +87,19 @@ export interface ApiRoom {
   readonly invitations: readonly ApiInvitation[];
 }
 
-export interface RoomsPayload {
-  /** The rooms were read from FreeSWITCH on the current connection (false while disconnected). */
-  readonly synced: boolean;
+export interface ApiNode {
+  readonly id: string;
   readonly connection: ConnectionState;
+  /** Its rooms were read from FreeSWITCH on the current connection (false while disconnected). */
+  readonly synced: boolean;
+}
+
+export interface RoomsPayload {
+  /** Every node's rooms were read on its current connection. */
+  readonly synced: boolean;
+  /** `connected` when every node is; otherwise the state of the first node that is not. */
+  readonly connection: ConnectionState;
+  readonly nodes: readonly ApiNode[];
   readonly generatedAt: string;
   readonly rooms: readonly ApiRoom[];
 }
@@ -100,14 +111,15 @@ export interface InvitationSnapshot {
   readonly startedAt: number;
 }
 
-export interface ViewInputs {
+/** What one node contributes to the picture. */
+export interface NodeInputs {
+  readonly node: string;
   readonly rooms: readonly RoomState[];
   readonly sessions: readonly SessionSnapshot[];
   readonly invitations: readonly InvitationSnapshot[];
   readonly legs: LegDirectory;
   readonly synced: boolean;
   readonly connection: ConnectionState;
-  readonly now: number;
 }
 
 export function activityOf(state: string): AdministratorActivity {
@@ -172,8 +184,20 @@ function memberOf(member: MemberState, adminUuids: ReadonlySet<string>, legs: Le
   };
 }
 
-/** Rooms FreeSWITCH has (oldest first), then rooms only a session refers to. */
-export function roomsPayload(input: ViewInputs): RoomsPayload {
+/** The whole picture: every node's rooms, node after node. */
+export function roomsPayload(nodes: readonly NodeInputs[], now: number): RoomsPayload {
+  const down = nodes.find((n) => n.connection !== 'connected');
+  return {
+    synced: nodes.every((n) => n.synced),
+    connection: down?.connection ?? 'connected',
+    nodes: nodes.map((n) => ({ id: n.node, connection: n.connection, synced: n.synced })),
+    generatedAt: iso(now),
+    rooms: nodes.flatMap(nodeRooms),
+  };
+}
+
+/** One node's rooms: those FreeSWITCH has (oldest first), then those only a session refers to. */
+export function nodeRooms(input: NodeInputs): ApiRoom[] {
   const byName = new Map(input.rooms.map((room) => [room.name, room]));
   // Sessions still entering the PIN have no room yet; ended ones are on their way out.
   const sessions = input.sessions.filter((s) => {
@@ -189,6 +213,7 @@ export function roomsPayload(input: ViewInputs): RoomsPayload {
     const adminUuids = new Set(own.map((s) => s.adminUuid));
     return {
       name,
+      node: input.node,
       live: room !== undefined,
       locked: room?.locked ?? false,
       profile: room?.profile ?? null,
@@ -206,5 +231,5 @@ export function roomsPayload(input: ViewInputs): RoomsPayload {
         })),
     };
   });
-  return { synced: input.synced, connection: input.connection, generatedAt: iso(input.now), rooms };
+  return rooms;
 }

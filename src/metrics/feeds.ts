@@ -60,12 +60,14 @@ export interface WatchedConnection {
 }
 
 /**
- * Event lag (FreeSWITCH's `Event-Date-Timestamp`, µs since the epoch, to now) and reconnects. The lag also
- * holds any clock difference between the two hosts: run NTP on both. Returns the unsubscribe function.
+ * Event lag (FreeSWITCH's `Event-Date-Timestamp`, µs since the epoch, to now) and reconnects of node
+ * `node` (`host:port`). The lag also holds any clock difference between the two hosts: run NTP on both.
+ * Returns the unsubscribe function.
  */
 export function watchConnection(
   connection: WatchedConnection,
   metrics: DynconfMetrics,
+  node: string,
   now: () => number = Date.now,
 ): () => void {
   const offEvent = connection.onEvent((event) => {
@@ -73,7 +75,7 @@ export function watchConnection(
     if (stamp !== undefined) metrics.eventLag((now() * 1000 - stamp) / 1e6);
   });
   const offState = connection.onStateChange((change) => {
-    if (change.state === 'connected' && change.previous === 'reconnecting') metrics.reconnect();
+    if (change.state === 'connected' && change.previous === 'reconnecting') metrics.reconnect(node);
   });
   return () => {
     offEvent();

@@ -45,8 +45,8 @@ export interface MetricsSources {
   sessions?: () => readonly { readonly state: string }[];
   /** Rooms and members now (the room view). */
   rooms?: () => { readonly rooms: number; readonly members: number };
-  /** Whether the event socket is connected now. */
-  connected?: () => boolean;
+  /** Whether each node's event socket is connected now, by node id (`host:port`). */
+  connected?: () => Readonly<Record<string, boolean>>;
 }
 
 export interface MetricsOptions {
@@ -68,12 +68,12 @@ export class DynconfMetrics {
   readonly #sessions: Gauge<'state'>;
   readonly #rooms: Gauge;
   readonly #members: Gauge;
-  readonly #connected: Gauge;
+  readonly #connected: Gauge<'node'>;
   readonly #invitations: Counter<'outcome' | 'source'>;
   readonly #pinFailures: Counter;
   readonly #lockouts: Counter<'reason'>;
   readonly #pinRefused: Counter;
-  readonly #reconnects: Counter;
+  readonly #reconnects: Counter<'node'>;
   readonly #eventLag: Histogram;
   readonly #commands: Histogram<'command' | 'kind' | 'result'>;
   readonly #logger: Logger | undefined;
@@ -96,7 +96,8 @@ export class DynconfMetrics {
     });
     this.#connected = new Gauge({
       name: 'dynconf_event_socket_connected',
-      help: '1 while the event socket to FreeSWITCH is connected and authenticated, else 0',
+      help: 'Per FreeSWITCH node (host:port): 1 while its event socket is connected and authenticated, else 0',
+      labelNames: ['node'],
       registers,
     });
     this.#invitations = new Counter({
@@ -123,7 +124,8 @@ export class DynconfMetrics {
     });
     this.#reconnects = new Counter({
       name: 'dynconf_event_socket_reconnects_total',
-      help: 'Times the event socket connected again after a drop',
+      help: 'Per FreeSWITCH node (host:port): times its event socket connected again after a drop',
+      labelNames: ['node'],
       registers,
     });
     this.#eventLag = new Histogram({
@@ -176,8 +178,9 @@ export class DynconfMetrics {
     if (count > 0) this.#pinRefused.inc(count);
   }
 
-  reconnect(): void {
-    this.#reconnects.inc();
+  /** `node`: the node's `host:port` from the configuration (never caller input). */
+  reconnect(node: string): void {
+    this.#reconnects.inc({ node });
   }
 
   eventLag(seconds: number): void {
@@ -226,7 +229,8 @@ export class DynconfMetrics {
       this.#members.set(roomCounts.members);
     }
     const up = connected === undefined ? undefined : this.#safe(connected);
-    if (up !== undefined) this.#connected.set(up ? 1 : 0);
+    if (up !== undefined)
+      for (const [node, isUp] of Object.entries(up)) this.#connected.set({ node }, isUp ? 1 : 0);
   }
 
   #safe<T>(read: () => T): T | undefined {

@@ -54,7 +54,7 @@ export class RoomSync {
   constructor(options: RoomSyncOptions) {
     this.#source = options.source;
     this.#view = options.view;
-    this.#logger = options.logger.child({ module: 'room-view' });
+    this.#logger = options.logger;
     this.#timeoutMs = options.timeoutMs ?? 5000;
     this.#clock = options.clock ?? realClock;
   }

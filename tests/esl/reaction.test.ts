@@ -33,6 +33,21 @@ describe('ReactionTracker', () => {
     expect(samples).toEqual([{ uuid: A, digit: '*', ms: 2.5 }]);
   });
 
+  it('a command about the bridged peer answers the key too (`**` moves the invitee first)', () => {
+    const samples: ReactionSample[] = [];
+    const tracker = new ReactionTracker((s) => samples.push(s));
+    const bridge = (type: string) =>
+      event({ 'Event-Name': type, 'Unique-ID': A, 'Bridge-A-Unique-ID': A, 'Bridge-B-Unique-ID': B });
+    tracker.eventRead(bridge('CHANNEL_BRIDGE'), 0);
+    tracker.eventRead(dtmf(A, '*'), 10);
+    tracker.commandWritten(command(`api uuid_transfer ${B} conference:r@dynconf inline`), 11);
+    expect(samples).toEqual([{ uuid: A, digit: '*', ms: 1 }]);
+    tracker.eventRead(bridge('CHANNEL_UNBRIDGE'), 20);
+    tracker.eventRead(dtmf(A, '0'), 30);
+    tracker.commandWritten(command(`api uuid_kill ${B}`), 31);
+    expect(samples).toHaveLength(1);
+  });
+
   it('forgets keys an application consumed or a hangup ended', () => {
     const samples: ReactionSample[] = [];
     const tracker = new ReactionTracker((s) => samples.push(s));

@@ -328,7 +328,7 @@ describe('operator API', () => {
       const text = await response.text();
       expect(text).toContain('dynconf_rooms 1');
       expect(text).toContain(`dynconf_room_members ${rig.sim.room('room-a')?.members.length}`);
-      expect(text).toContain('dynconf_event_socket_connected 1');
+      expect(text).toContain(`dynconf_event_socket_connected{node="127.0.0.1:${rig.sim.port}"} 1`);
       expect(text).toMatch(/dynconf_event_lag_seconds_count [1-9]/);
       expect(text).toMatch(
         /dynconf_command_duration_seconds_count\{command="conference",kind="api",result="ok"\} [1-9]/,
@@ -396,7 +396,7 @@ describe('operator API', () => {
       const status = await json(await rig.get('/status'));
       expect(status.eventSocket.reconnects).toBe(1);
       const metrics = await (await rig.get('/metrics')).text();
-      expect(metrics).toContain('dynconf_event_socket_reconnects_total 1');
+      expect(metrics).toContain(`dynconf_event_socket_reconnects_total{node="127.0.0.1:${rig.sim.port}"} 1`);
     });
   });
 });

@@ -156,6 +156,12 @@ describe('metrics facade', () => {
     });
     expect(await samples(metrics, 'dynconf_rooms')).toEqual({ '': 2 });
     expect(await samples(metrics, 'dynconf_room_members')).toEqual({ '': 5 });
+    expect(await samples(metrics, 'dynconf_event_socket_connected')).toEqual({});
+    metrics.setSources({ connected: () => ({ 'fs1:8021': true, 'fs2:8021': false }) });
+    expect(await samples(metrics, 'dynconf_event_socket_connected')).toEqual({
+      '{node="fs1:8021"}': 1,
+      '{node="fs2:8021"}': 0,
+    });
     states = [];
     expect((await samples(metrics, 'dynconf_sessions'))['{state="inRoom"}']).toBe(0);
   });
@@ -221,6 +227,7 @@ describe('metrics facade', () => {
         },
       },
       metrics,
+      'fs1:8021',
       () => 1_000_000, // "now": 1000 s after the epoch
     );
     const event = decodeEvent({
@@ -236,6 +243,8 @@ describe('metrics facade', () => {
     const lag = await samples(metrics, 'dynconf_event_lag_seconds_bucket');
     expect(lag['{le="0.1"}']).toBe(0);
     expect(lag['{le="0.25"}']).toBe(1);
-    expect(await samples(metrics, 'dynconf_event_socket_reconnects_total')).toEqual({ '': 1 });
+    expect(await samples(metrics, 'dynconf_event_socket_reconnects_total')).toEqual({
+      '{node="fs1:8021"}': 1,
+    });
   });
 });
