@@ -13,7 +13,10 @@ export async function demo(ctx: CommandContext): Promise<number> {
     return EXIT_FAILED;
   }
   const speed = stringOption(ctx, 'speed');
-  const args = [...(speed === undefined ? [] : ['--speed', speed]), ...(ctx.values.verbose ? ['--verbose'] : [])];
+  const args = [
+    ...(speed === undefined ? [] : ['--speed', speed]),
+    ...(ctx.values.verbose ? ['--verbose'] : []),
+  ];
   return (await entry.main(args)) ?? EXIT_OK;
 }
 

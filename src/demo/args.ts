@@ -11,7 +11,9 @@ export interface DemoArgs {
   readonly help: boolean;
 }
 
-export type ParsedDemoArgs = { readonly ok: true; readonly args: DemoArgs } | { readonly ok: false; readonly message: string };
+export type ParsedDemoArgs =
+  | { readonly ok: true; readonly args: DemoArgs }
+  | { readonly ok: false; readonly message: string };
 
 export const DEMO_USAGE = `Usage: dynconf demo [--speed N] [--verbose]
 

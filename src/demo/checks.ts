@@ -20,7 +20,12 @@ export function outboundLegs(sim: Simulator): Set<string> {
 }
 
 /** Exactly these members in the room: `moderator` flagged as such, the others not. */
-export function roomIs(sim: Simulator, room: string, moderator: SimCall, others: readonly SimCall[]): boolean {
+export function roomIs(
+  sim: Simulator,
+  room: string,
+  moderator: SimCall,
+  others: readonly SimCall[],
+): boolean {
   const members = sim.room(room)?.members ?? [];
   if (members.length !== others.length + 1) return false;
   return (

@@ -5,7 +5,7 @@ import { ADMIN, GUEST } from './flow-one.js';
 import { OTHER, PRESSER, UNLUCKY, UNLUCKY_OTHER } from './flow-two.js';
 import type { Play } from './play.js';
 import type { DemoSection } from './step.js';
-import { callsOutsideRooms, roomRows, roomShape, roomShapes } from './summary.js';
+import { roomRows, roomShape, roomShapes } from './summary.js';
 
 /** What the two flows built. */
 const EXPECTED_ROOMS = [roomShape(ADMIN, [GUEST]), roomShape(PRESSER, [OTHER])].sort();
@@ -25,7 +25,6 @@ export function ending(): DemoSection {
         title: 'Who is where',
         async run(play) {
           play.table(roomRows(play.sim, play.cast));
-          for (const line of callsOutsideRooms(play.sim, play.cast)) play.note(`outside the rooms: ${line}`);
           await play.expect(
             `two rooms run side by side: ${ADMIN}'s with ${GUEST}, ${PRESSER}'s with ${OTHER}; ${UNLUCKY} and ${UNLUCKY_OTHER} still talk`,
             () => {

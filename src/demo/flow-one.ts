@@ -16,7 +16,7 @@ export function flowOne(accessNumber: string): DemoSection {
   let guest: SimCall;
   let room = '';
 
-  /** 0, then dial tone (a leg alone in its room takes the room with it until it returns). */
+  /** 0: the administrator leaves the room for a moment and hears dial tone. */
   const dialTone = async (play: Play, why: string) => {
     const mark = play.mark(admin);
     await play.press(admin, '0', why);
@@ -148,7 +148,8 @@ export function flowOne(accessNumber: string): DemoSection {
           await play.expect(
             () =>
               `ring timeout: the call to ${NO_ANSWER} is given up; ${ADMIN} is back in ${play.cast.room(room)} with ${GUEST}, hearing the no-answer tone`,
-            () => leg.where().state === 'gone' && play.heardSince(admin, back, 'no-answer') && backInRoom(play),
+            () =>
+              leg.where().state === 'gone' && play.heardSince(admin, back, 'no-answer') && backInRoom(play),
             { withinMs: RING_TIMEOUT_MS + 10_000, about: [admin, leg] },
           );
         },
@@ -157,7 +158,12 @@ export function flowOne(accessNumber: string): DemoSection {
         title: 'A mobile through the GSM gateway (no answer supervision)',
         async run(play) {
           await dialTone(play, 'new dial tone');
-          const mobile = await dial(play, `7${MOBILE_NUMBER}`, MOBILE_NUMBER, '7 + a mobile number: the GSM route');
+          const mobile = await dial(
+            play,
+            `7${MOBILE_NUMBER}`,
+            MOBILE_NUMBER,
+            '7 + a mobile number: the GSM route',
+          );
           await play.expect(
             `the gateway says "answered" at once, though the mobile behind it still rings: ${ADMIN} is put through`,
             () => talking(admin, mobile),
@@ -189,11 +195,12 @@ export function flowOne(accessNumber: string): DemoSection {
             { about: [admin, leg] },
           );
           await play.press(admin, '*#', 'back to the room alone');
-          play.note('(voicemail itself stops at the *, as FreeSWITCH\'s does: dynconf may see it hang up first)');
+          play.note(
+            "(voicemail itself stops at the *, as FreeSWITCH's does: dynconf may see it hang up first)",
+          );
           await play.expect(
             () => `the voicemail call is over; ${ADMIN} is back in ${play.cast.room(room)} with ${GUEST}`,
-            () =>
-              !play.sim.channels().some((c) => c.destination === VOICEMAIL) && backInRoom(play),
+            () => !play.sim.channels().some((c) => c.destination === VOICEMAIL) && backInRoom(play),
             { about: [admin, leg] },
           );
         },

@@ -5,7 +5,14 @@ import { createLogger, type Logger } from '../log.js';
 const KEPT_LINES = 40;
 /** pino's own fields, not worth repeating on every line. */
 const PLUMBING = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'module']);
-const LEVELS: Readonly<Record<number, string>> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVELS: Readonly<Record<number, string>> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 export interface DemoLog {
   readonly logger: Logger;
@@ -41,6 +48,13 @@ export function formatLogLine(line: string): string {
   const module = typeof record.module === 'string' ? record.module : 'dynconf';
   const fields = Object.entries(record)
     .filter(([key]) => !PLUMBING.has(key))
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? shortUuid(value) : JSON.stringify(value)}`);
   return `${level} ${module}: ${String(record.msg ?? '')}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}`;
+}
+
+/** Channel uuids by their first 8 characters, as the transcript's readers only need to tell them apart. */
+function shortUuid(value: string): string {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+    ? value.slice(0, 8)
+    : value;
 }

@@ -25,7 +25,7 @@ export async function runDemoMain(args: readonly string[], options: DemoMainOpti
   const stderr = options.stderr ?? process.stderr;
   const parsed = parseDemoArgs(args);
   if (!parsed.ok) {
-    stderr.write(`dynconf demo: ${parsed.message}\n\n${DEMO_USAGE}`);
+    stderr.write(`dynconf demo: ${parsed.message}\nSee 'dynconf demo --help'.\n`);
     return EXIT_USAGE;
   }
   if (parsed.args.help) {

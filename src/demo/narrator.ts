@@ -2,7 +2,7 @@
 // hanging up. Everything comes from the simulator's events and its record of what each leg heard.
 import type { SimEvent, Simulator } from '../simulator/index.js';
 import type { Cast } from './cast.js';
-import type { SoundLabeller } from './sounds.js';
+import type { Sounds } from './sounds.js';
 import type { Transcript } from './transcript.js';
 
 /** How a leg's end reads, by hangup cause. */
@@ -29,7 +29,7 @@ export class Narrator {
     private readonly sim: Simulator,
     private readonly cast: Cast,
     private readonly transcript: Transcript,
-    private readonly label: SoundLabeller,
+    private readonly sounds: Sounds,
   ) {
     this.#off = sim.onEvent((event) => {
       // Events fire in the middle of the switch's own work; look once it is done.
@@ -51,7 +51,7 @@ export class Narrator {
     for (const [uuid, told] of this.#told) {
       const items = this.sim.heard(uuid);
       for (const item of items.slice(told)) {
-        const what = this.label(item);
+        const what = this.sounds.heard(item);
         if (what !== undefined) this.transcript.hears(this.cast.name(uuid), what, item.at);
       }
       this.#told.set(uuid, items.length);

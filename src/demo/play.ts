@@ -3,7 +3,7 @@
 import type { PromptId } from '../prompts.js';
 import type { SimCall, Simulator, TwoPartyCall } from '../simulator/index.js';
 import type { Cast } from './cast.js';
-import { describeAll, describeWhere } from './describe.js';
+import type { Describer } from './describe.js';
 import type { Narrator } from './narrator.js';
 import type { Transcript } from './transcript.js';
 
@@ -34,6 +34,7 @@ export interface PlayOptions {
   readonly sim: Simulator;
   readonly cast: Cast;
   readonly narrator: Narrator;
+  readonly describer: Describer;
   readonly transcript: Transcript;
   readonly prompts: Readonly<Record<PromptId, string>>;
   readonly speed: number;
@@ -43,6 +44,7 @@ export class Play {
   readonly sim: Simulator;
   readonly cast: Cast;
   readonly #narrator: Narrator;
+  readonly #describer: Describer;
   readonly #transcript: Transcript;
   readonly #prompts: Readonly<Record<PromptId, string>>;
   readonly #speed: number;
@@ -53,6 +55,7 @@ export class Play {
     this.sim = options.sim;
     this.cast = options.cast;
     this.#narrator = options.narrator;
+    this.#describer = options.describer;
     this.#transcript = options.transcript;
     this.#prompts = options.prompts;
     this.#speed = options.speed;
@@ -131,17 +134,16 @@ export class Play {
 
   heardSince(call: SimCall, mark: number, prompt: PromptId): boolean {
     const sound = this.#prompts[prompt];
-    return call.heard().slice(mark).some((item) => item.what === sound);
+    return call
+      .heard()
+      .slice(mark)
+      .some((item) => item.what === sound);
   }
 
   /** The last sound the leg heard was this prompt (e.g. asked for the PIN again). */
   lastHeardIs(call: SimCall, prompt: PromptId): boolean {
     const sounds = call.heard().filter((item) => item.kind === 'tone' || item.kind === 'file');
     return sounds.at(-1)?.what === this.#prompts[prompt];
-  }
-
-  where(call: SimCall): string {
-    return describeWhere(this.sim, this.cast, call.uuid);
   }
 
   /** Waits until `check` holds, then prints `✓ what`; a StepFailure naming what was found otherwise. */
@@ -201,13 +203,7 @@ export class Play {
 
   #found(about: ExpectOptions['about'], err?: unknown): string {
     const calls = typeof about === 'function' ? about() : (about ?? []);
-    if (calls.length > 0) {
-      return describeAll(
-        this.sim,
-        this.cast,
-        calls.map((call) => call.uuid),
-      );
-    }
+    if (calls.length > 0) return this.#describer.each(calls.map((call) => call.uuid));
     return err instanceof Error ? err.message : String(err);
   }
 }

@@ -1,16 +1,17 @@
 // Runs the demo: sets the stage, plays every step in order, stops at the first step that did not happen
 // as expected, and always hangs up and closes what it started.
 import type { TextSink } from '../cli/io.js';
-import type { PhoneBehaviour } from '../simulator/index.js';
 import { resolvePrompts } from '../prompts.js';
+import type { PhoneBehaviour } from '../simulator/index.js';
 import { Cast } from './cast.js';
+import { Describer } from './describe.js';
 import { ending } from './ending.js';
 import { flowOne } from './flow-one.js';
 import { flowTwo } from './flow-two.js';
 import { type DemoLog, demoLog } from './logs.js';
 import { Narrator } from './narrator.js';
 import { Play, StepFailure } from './play.js';
-import { soundLabeller } from './sounds.js';
+import { Sounds } from './sounds.js';
 import { GSM_GATEWAY, RING_TIMEOUT_MS, type Stage, startStage } from './stage.js';
 import type { DemoSection } from './step.js';
 import { createStyle } from './style.js';
@@ -35,7 +36,7 @@ const LOG_LINES_ON_FAILURE = 15;
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const style = createStyle(options.color);
   const out = options.out;
-  // The transcript exists only once the clock does; log lines logged before that wait here.
+  // The transcript needs the stage's clock: lines logged while the stage starts are only kept.
   let transcript: Transcript | undefined;
   const log: DemoLog = demoLog(options.verbose ? 'info' : 'debug', (text) => {
     if (options.verbose) transcript?.log(text);
@@ -47,20 +48,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     out.write(`${style.red('dynconf demo: could not start the simulator and the controller:')} ${reason}\n`);
+    for (const line of log.recent().slice(-LOG_LINES_ON_FAILURE)) out.write(style.dim(`  ${line}\n`));
     return { ok: false, reason };
   }
   const { sim, config } = stage;
   transcript = new Transcript(out, style, stage.clock);
   const cast = new Cast(sim);
-  const narrator = new Narrator(sim, cast, transcript, soundLabeller(resolvePrompts(config.prompts)));
-  const play = new Play({
-    sim,
-    cast,
-    narrator,
-    transcript,
-    prompts: resolvePrompts(config.prompts),
-    speed: options.speed,
-  });
+  const prompts = resolvePrompts(config.prompts);
+  const sounds = new Sounds(prompts);
+  const narrator = new Narrator(sim, cast, transcript, sounds);
+  const describer = new Describer(sim, cast, sounds);
+  const play = new Play({ sim, cast, narrator, describer, transcript, prompts, speed: options.speed });
 
   transcript.plain(style.bold('dynconf demo: the dynamic conference, played against a simulated FreeSWITCH'));
   transcript.plain(
@@ -74,11 +72,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     ),
   );
 
-  const sections: DemoSection[] = [
-    flowOne(config.accessNumber),
-    flowTwo(config.maxPinAttempts),
-    ending(),
-  ];
+  const sections: DemoSection[] = [flowOne(config.accessNumber), flowTwo(config.maxPinAttempts), ending()];
   let number = 0;
   let result: DemoResult = { ok: true, steps: 0 };
   try {
@@ -90,6 +84,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         transcript.step(number, step.title);
         try {
           await step.run(play);
+          transcript.where(describer.everything());
         } catch (err) {
           const failedStep = `step ${number}, "${step.title}"`;
           const details =
@@ -99,8 +94,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
           narrator.flush();
           transcript.failure(`${failedStep} did not happen as expected`, details);
           if (!options.verbose) {
-            transcript.plain(style.dim('   the controller\'s last log lines:'));
-            for (const line of log.recent().slice(-LOG_LINES_ON_FAILURE)) transcript.plain(style.dim(`     ${line}`));
+            transcript.plain(style.dim("   the controller's last log lines:"));
+            for (const line of log.recent().slice(-LOG_LINES_ON_FAILURE))
+              transcript.plain(style.dim(`     ${line}`));
           }
           result = { ok: false, failedStep, reason: details.join('; ') };
           break outer;
@@ -121,7 +117,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     result = { ok: true, steps: number };
     transcript.plain(
       style.green(
-        style.bold(`✓ All ${number} steps happened as expected (${phoneSeconds} s of phone time in ${wallSeconds} s).`),
+        style.bold(
+          `✓ All ${number} steps happened as expected (${phoneSeconds} s of phone time in ${wallSeconds} s).`,
+        ),
       ),
     );
   } else {
@@ -133,5 +131,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 /** Whatever a failed step left up is hung up, so nothing outlives the demo. */
 async function hangUpEverything(stage: Stage): Promise<void> {
   for (const channel of stage.sim.channels()) await stage.sim.call(channel.uuid).hangup();
-  await stage.sim.waitFor(() => stage.sim.channels().length === 0, { timeoutMs: 2000 }).catch(() => undefined);
+  await stage.sim
+    .waitFor(() => stage.sim.channels().length === 0, { timeoutMs: 2000 })
+    .catch(() => undefined);
 }

@@ -36,25 +36,28 @@ const SWITCH_SOUNDS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^tone_stream:\/\/%\(1000,0,640\)$/, 'voicemail beep'],
 ];
 
-export type SoundLabeller = (item: HeardItem) => string | undefined;
-
 /**
- * `prompts`: the sounds dynconf is configured with. Where prompts share a sound (the default tones come in
- * families: reorder, special information tone) the first prompt id names it.
+ * Names sounds. `prompts`: the sounds dynconf is configured with. Where prompts share a sound (the default
+ * tones come in families: reorder, special information tone) the first prompt id names it.
  */
-export function soundLabeller(prompts: Readonly<Record<PromptId, string>>): SoundLabeller {
-  const byPath = new Map<string, string>();
-  for (const [id, path] of Object.entries(prompts) as Array<[PromptId, string]>) {
-    if (!byPath.has(path)) byPath.set(path, PROMPT_LABELS[id]);
+export class Sounds {
+  readonly #byPath = new Map<string, string>();
+
+  constructor(prompts: Readonly<Record<PromptId, string>>) {
+    for (const [id, path] of Object.entries(prompts) as Array<[PromptId, string]>) {
+      if (!this.#byPath.has(path)) this.#byPath.set(path, PROMPT_LABELS[id]);
+    }
   }
-  return (item) => {
+
+  /** What a leg heard, in words; undefined for what is not worth a line. */
+  heard(item: HeardItem): string | undefined {
     // A lone member's music on hold follows "you are the only person…": one line says it.
     if (item.what.startsWith('local_stream://moh')) return undefined;
     switch (item.kind) {
       case 'tone':
       case 'file':
         return (
-          byPath.get(item.what) ??
+          this.#byPath.get(item.what) ??
           SWITCH_SOUNDS.find(([pattern]) => pattern.test(item.what))?.[1] ??
           item.what.replace(/^.*\//, '')
         );
@@ -63,5 +66,15 @@ export function soundLabeller(prompts: Readonly<Record<PromptId, string>>): Soun
       default:
         return undefined;
     }
-  };
+  }
+
+  /** The dynconf prompt an application's arguments play (`playback <sound>`, `play_and_get_digits … <sound> …`). */
+  playedBy(applicationData: string | undefined): string | undefined {
+    if (applicationData === undefined) return undefined;
+    for (const token of applicationData.split(' ')) {
+      const label = this.#byPath.get(token);
+      if (label !== undefined) return label;
+    }
+    return undefined;
+  }
 }

@@ -1,4 +1,4 @@
-// The final picture from the simulator: every room with its members, and the calls outside rooms.
+// The final picture from the simulator: every room with its members.
 import type { Simulator } from '../simulator/index.js';
 import type { Cast } from './cast.js';
 
@@ -19,24 +19,6 @@ export function roomRows(sim: Simulator, cast: Cast): string[][] {
   return rows;
 }
 
-/** `1004 ↔ 806` for each bridged pair, and every other leg up outside a room with where it is. */
-export function callsOutsideRooms(sim: Simulator, cast: Cast): string[] {
-  const told = new Set<string>();
-  const lines: string[] = [];
-  for (const channel of sim.channels()) {
-    if (told.has(channel.uuid) || channel.where.state === 'in-conference') continue;
-    told.add(channel.uuid);
-    const peer = channel.where.bridgedTo;
-    if (peer !== undefined) {
-      told.add(peer);
-      lines.push(`${cast.name(channel.uuid)} ↔ ${cast.name(peer)} (talking)`);
-    } else {
-      lines.push(`${cast.name(channel.uuid)} (${channel.where.state})`);
-    }
-  }
-  return lines;
-}
-
 /** A room as `1001 (moderator), 801`: the moderator first, then the others in order. */
 export function roomShape(moderator: string, others: readonly string[]): string {
   return [`${moderator} (moderator)`, ...[...others].sort()].join(', ');
@@ -49,7 +31,9 @@ export function roomShapes(sim: Simulator, cast: Cast): string[] {
     .map((room) => {
       const moderators = room.members.filter((m) => m.moderator).map((m) => cast.name(m.uuid));
       const others = room.members.filter((m) => !m.moderator).map((m) => cast.name(m.uuid));
-      return moderators.length === 1 ? roomShape(moderators[0] as string, others) : `${others.join(', ')} (${moderators.length} moderators)`;
+      return moderators.length === 1
+        ? roomShape(moderators[0] as string, others)
+        : `${others.join(', ')} (${moderators.length} moderators)`;
     })
     .sort();
 }

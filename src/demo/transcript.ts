@@ -56,6 +56,11 @@ export class Transcript {
     this.#line(`   ${this.style.green('✓')} ${text}`);
   }
 
+  /** Where every call is after a step. */
+  where(text: string): void {
+    this.#line(`   ${this.style.magenta('now:')} ${this.style.dim(text)}`);
+  }
+
   note(text: string): void {
     this.#line(`   ${this.style.dim(text)}`);
   }
@@ -73,7 +78,11 @@ export class Transcript {
   /** Columns padded to their widest cell; the first row is the heading. */
   table(rows: ReadonlyArray<readonly string[]>): void {
     const widths: number[] = [];
-    for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+    for (const row of rows) {
+      row.forEach((cell, i) => {
+        widths[i] = Math.max(widths[i] ?? 0, cell.length);
+      });
+    }
     rows.forEach((row, index) => {
       const text = row
         .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
