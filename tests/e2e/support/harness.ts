@@ -97,8 +97,8 @@ export interface Harness {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const clock = scaledClock(options.speed ?? (Number(process.env.DYNCONF_E2E_SPEED) || 50));
-  // parkTimeoutSec 0: the simulator's park_timeout would cut off calls the controller serves (the real
-  // dialplan uses a scheduled transfer that the controller cancels instead).
+  // parkTimeoutSec 0: no "service unavailable" fallback on the access number. The controller cancels it
+  // (sched_del, tested in endings.test.ts), but at high clock speeds its 10 s are a few wall-clock ms.
   const sim = await startSimulator({ clock, dialplan: { parkTimeoutSec: 0, ...options.dialplan } });
   for (const [number, behaviour] of Object.entries(options.directory ?? {}))
     sim.directory.set(number, behaviour);
