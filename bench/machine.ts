@@ -1,6 +1,6 @@
 // What the figures were measured on.
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os';
 
 export interface MachineInfo {
   readonly nproc: number;
@@ -8,6 +8,8 @@ export interface MachineInfo {
   readonly node: string;
   readonly os: string;
   readonly memoryGb: number;
+  /** 1-minute load average when the run started: other work on the machine skews every figure. */
+  readonly loadAverage: number;
 }
 
 function cpuModel(): string {
@@ -29,5 +31,6 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     os: `${process.platform} ${release()}`,
     memoryGb: Math.round(totalmem() / 2 ** 30),
+    loadAverage: loadavg()[0] ?? 0,
   };
 }

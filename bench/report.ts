@@ -16,7 +16,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
 export function machineText(m: MachineInfo): string {
-  return `${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}, ${m.os}`;
+  return `${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}, ${m.os}, load average ${m.loadAverage.toFixed(2)}`;
 }
 
 export function ingestTable(report: IngestReport): string {

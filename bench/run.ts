@@ -1,6 +1,7 @@
 // `npm run bench`: event ingest (dynconf vs esl-lite vs modesl on recorded FreeSWITCH events), load
 // (administrator sessions on simulator nodes), the targets, and bench/results.json, from one run.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, USAGE } from './args.js';
 import { type IngestReport, runIngest } from './ingest/run-ingest.js';
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
     startedAt: started.toISOString(),
     seconds: (Date.now() - started.getTime()) / 1000,
     machine,
+    loadAverageAtEnd: loadavg()[0],
     args,
     ingest,
     load,

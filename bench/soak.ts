@@ -1,7 +1,7 @@
 // The soak: batches of administrators doing flow 1, all hung up after each batch, for N minutes, on one
 // controller; its heap after GC is sampled after every batch. Growth = the least-squares trend of those
 // samples (after two warm-up batches) over the soak.
-import { LoadRig } from './load/run-load.js';
+import { LoadRig } from './load/rig.js';
 
 export interface SoakResult {
   readonly minutes: number;
@@ -51,7 +51,9 @@ export async function runSoak(minutes: number, progress: (line: string) => void)
       samples.push({ at, heapUsed: m.heapUsed });
       if (at - reportedAt >= 30) {
         reportedAt = at;
-        progress(`  soak ${at.toFixed(0)} s: batch ${batches}, heap ${(m.heapUsed / 2 ** 20).toFixed(1)} MiB`);
+        progress(
+          `  soak ${at.toFixed(0)} s: batch ${batches}, heap ${(m.heapUsed / 2 ** 20).toFixed(1)} MiB`,
+        );
       }
     }
     return {

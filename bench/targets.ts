@@ -25,7 +25,10 @@ export function checkTargets(
   const checks: TargetCheck[] = [];
   const dynconf = mbps(ingest, 'dynconf pipeline');
   const modesl = mbps(ingest, 'modesl');
-  const lite = Math.max(mbps(ingest, 'esl-lite (as shipped)') ?? 0, mbps(ingest, 'esl-lite (dynconf fix)') ?? 0);
+  const lite = Math.max(
+    mbps(ingest, 'esl-lite (as shipped)') ?? 0,
+    mbps(ingest, 'esl-lite (dynconf fix)') ?? 0,
+  );
   checks.push(
     dynconf === undefined || modesl === undefined
       ? { target: 'ingest ≥ 2× modesl', met: undefined, detail: 'ingest not run' }

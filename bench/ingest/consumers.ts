@@ -104,7 +104,9 @@ export async function consumeDynconf(
     logger,
     customSubclasses: [STAR0_SUBCLASS],
   });
-  const controller = options.runtime ? startController({ config: parsed.config, logger, connection }) : undefined;
+  const controller = options.runtime
+    ? startController({ config: parsed.config, logger, connection })
+    : undefined;
   connection.onEvent((event) => {
     meter.event();
     if (event.type === 'custom' && event.subclass === END_SUBCLASS) {

@@ -249,6 +249,11 @@ export const configSchema = z
       routes: list(routeSchema).default([]),
       /** Invitee calls one administrator session may place in all (toll-fraud guard). */
       maxOutboundLegsPerAdmin: int(1, 1000).default(20),
+      /**
+       * Invitee calls up at the same time, all administrator sessions together (ringing, talking privately, or
+       * brought into a room whose administrator is still there): a further number is refused (toll-fraud guard).
+       */
+      maxOutboundLegs: int(1, 100_000).default(100),
       prompts: promptsSchema.prefault({}),
       http: httpSchema.prefault({}),
       log: logSchema.prefault({}),

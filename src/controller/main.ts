@@ -13,7 +13,12 @@ import type { Logger } from '../log.js';
 import { DynconfMetrics, runtimeMetricsHooks } from '../metrics/index.js';
 import type { EslPort } from '../runtime/commander.js';
 import { STAR0_SUBCLASS } from '../runtime/escalation.js';
-import { Runtime, type RuntimeStats } from '../runtime/runtime.js';
+import {
+  type DrainReport,
+  type RecoveryReport,
+  Runtime,
+  type RuntimeStats,
+} from '../runtime/runtime.js';
 import type { Session, SessionView } from '../runtime/session.js';
 import { startControllerNodes } from './nodes.js';
 
@@ -49,9 +54,27 @@ export interface Controller {
   stats(): RuntimeStats;
   /** Called with each session once it has ended and let go of every leg. */
   onSessionFinished(listener: (session: SessionView) => void): () => void;
-  /** Stops the sessions (calls go on in FreeSWITCH) and closes a connection the controller opened. */
+  /**
+   * Graceful shutdown, before stop(): no new session starts, and every call is left in a safe place
+   * (Runtime.drain). Resolves once all are settled or after `timeoutMs` (clock ms, default 15 s).
+   */
+  drain(options?: { timeoutMs?: number }): Promise<DrainReport>;
+  /** The last recovery (FreeSWITCH's state read at start and after each reconnect), once it is done. */
+  recovered(): Promise<RecoveryReport | undefined>;
+  /**
+   * Stops the sessions (calls go on in FreeSWITCH) and closes a connection the controller opened. The
+   * sessions' state stays on FreeSWITCH: a controller started later takes them over.
+   */
   stop(): Promise<void>;
+  /**
+   * Test hook: the controller dies at once, as on SIGKILL: the socket is destroyed, every session and
+   * timer dropped, nothing sent to FreeSWITCH (not even to a call in the middle of a move).
+   */
+  crash(): Promise<void>;
 }
+
+/** Default time a graceful shutdown waits for every call to reach a safe place (clock ms). */
+export const DRAIN_TIMEOUT_MS = 15_000;
 
 export function startController(options: ControllerOptions): Controller {
   const { config } = options;
@@ -82,15 +105,28 @@ export function startController(options: ControllerOptions): Controller {
   });
   runtime.onSessionFinished((session) => hooks.sessionEnded(session.id));
   const offEvent = connection.onEvent((event) => runtime.handle(event));
+  // Every (re)connection starts with FreeSWITCH's own state: what a restart or a gap of events lost.
+  let recovery: Promise<RecoveryReport> | undefined;
   const offState = connection.onStateChange((change) => {
     if (change.state === 'reconnecting') logger.warn('event socket lost: calls go on; waiting to reconnect');
     if (change.state === 'connected' && change.previous === 'reconnecting') {
       logger.info({ reconnects: change.reconnects }, 'event socket back');
-      void runtime.resync();
-    }
+      recovery = runtime.recover('reconnect');
+    } else if (change.state === 'connected') recovery ??= runtime.recover('start');
   });
+  if (connection.state === 'connected') recovery = runtime.recover('start');
   if (owned) connection.start();
   let stopping: Promise<void> | undefined;
+  const stop = (message: string) => {
+    stopping ??= (async () => {
+      offEvent();
+      offState();
+      runtime.stop();
+      if (owned) await connection.close();
+      logger.info(message);
+    })();
+    return stopping;
+  };
 
   return {
     connection,
@@ -103,22 +139,18 @@ export function startController(options: ControllerOptions): Controller {
       if (!reply.ok && reply.error.kind !== 'rejected') {
         throw new Error(`event socket not ready: ${reply.error.kind}`);
       }
+      // Ready once the calls already on FreeSWITCH are taken over.
+      await recovery;
     },
     sessions: () => runtime.sessions(),
     stats: () => runtime.stats(),
     onSessionFinished(listener) {
       return runtime.onSessionFinished((session: Session) => listener(session.view()));
     },
-    stop() {
-      stopping ??= (async () => {
-        offEvent();
-        offState();
-        runtime.stop();
-        if (owned) await connection.close();
-        logger.info('controller stopped');
-      })();
-      return stopping;
-    },
+    drain: ({ timeoutMs = DRAIN_TIMEOUT_MS } = {}) => runtime.drain(timeoutMs),
+    recovered: async () => recovery,
+    stop: () => stop('controller stopped'),
+    crash: () => stop('controller stopped abruptly (crash)'),
   };
 }
 
@@ -151,10 +183,13 @@ export interface ControllerMainOptions {
 
 /**
  * `dynconf start`: runs the controller and its HTTP side (health endpoints, operator API, metrics,
- * dashboard: src/http/) until SIGINT or SIGTERM.
+ * dashboard: src/http/) until SIGINT or SIGTERM, then drains (every call to a safe place, see
+ * Controller.drain) and exits 0.
  */
 export async function runControllerMain(options: ControllerMainOptions): Promise<number> {
   const { config, logger } = options;
+  // Listening from the start: a SIGTERM during start-up drains too instead of killing the process.
+  const signals = signalQueue();
   const metrics = new DynconfMetrics({ logger });
   // One runtime per FreeSWITCH node (config eventSockets; a single eventSocket is one node).
   const controller = startControllerNodes({ config, logger, metrics });
@@ -176,6 +211,7 @@ export async function runControllerMain(options: ControllerMainOptions): Promise
     } catch (err) {
       logger.error({ err }, 'HTTP endpoints not started');
       await controller.stop();
+      signals.close();
       return 1;
     }
   }
@@ -183,13 +219,38 @@ export async function runControllerMain(options: ControllerMainOptions): Promise
     { eventSocket: `${config.eventSocket.host}:${config.eventSocket.port}`, configFile: options.configFile },
     'dynconf controller running',
   );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  logger.info({ signal, activeSessions: controller.sessions().length }, 'stopping');
-  // Invitations still ringing are hung up while the event socket is still there.
+  const signal = await signals.next();
+  logger.info({ signal, activeSessions: controller.sessions().length }, 'stopping: draining the calls');
+  // Graceful: every call to a safe place while the event socket is still there (Controller.drain); a
+  // second signal stops at once.
+  const drained = await Promise.race([controller.drain(), signals.next().then(() => undefined)]);
+  if (drained === undefined) logger.warn('second signal: stopping without waiting for the calls');
+  else logger.info(drained, 'drained');
   await http?.close();
   await controller.stop();
+  signals.close();
   return 0;
+}
+
+/** SIGINT / SIGTERM in the order they came (none is lost before it is asked for), until closed. */
+function signalQueue(): { next(): Promise<NodeJS.Signals>; close(): void } {
+  const arrived: NodeJS.Signals[] = [];
+  const waiting: Array<(signal: NodeJS.Signals) => void> = [];
+  const onSignal = (signal: NodeJS.Signals) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(signal);
+    else arrived.push(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    next: () => {
+      const signal = arrived.shift();
+      return signal !== undefined ? Promise.resolve(signal) : new Promise((resolve) => waiting.push(resolve));
+    },
+    close: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }

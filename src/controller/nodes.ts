@@ -78,14 +78,28 @@ export function startControllerNodes(options: NodesControllerOptions): NodesCont
         for (const off of offs) off();
       };
     },
-    stop() {
-      stopping ??= (async () => {
-        await Promise.all(nodes.map((node) => node.controller.stop()));
-        if (owned) await Promise.all(connections.map(({ connection }) => connection.close()));
-      })();
-      return stopping;
+    async drain(wait) {
+      const reports = await Promise.all(nodes.map((node) => node.controller.drain(wait)));
+      return {
+        sessions: reports.reduce((sum, r) => sum + r.sessions, 0),
+        unsettled: reports.reduce((sum, r) => sum + r.unsettled, 0),
+      };
     },
+    async recovered() {
+      const reports = await Promise.all(nodes.map((node) => node.controller.recovered()));
+      return reports[0];
+    },
+    stop: () => stopAll((controller) => controller.stop()),
+    crash: () => stopAll((controller) => controller.crash()),
   };
+
+  function stopAll(each: (controller: Controller) => Promise<void>): Promise<void> {
+    stopping ??= (async () => {
+      await Promise.all(nodes.map((node) => each(node.controller)));
+      if (owned) await Promise.all(connections.map(({ connection }) => connection.close()));
+    })();
+    return stopping;
+  }
 }
 
 /** Adds up counters of the same shape (numbers summed, nested objects added key by key). */

@@ -53,7 +53,11 @@ export class ReactionTracker {
   /** A command is being written: it answers the pending key of every channel it names, and of their peers. */
   commandWritten(command: Buffer, at: number): void {
     if (this.#pending.size === 0) return;
-    for (const [named] of command.toString('latin1').matchAll(UUID)) {
+    // Channels are named on the command line itself (`api uuid_transfer <uuid> …`, `sendmsg <uuid>`).
+    const lineEnd = command.indexOf(0x0a);
+    for (const [named] of command
+      .toString('latin1', 0, lineEnd < 0 ? command.length : lineEnd)
+      .matchAll(UUID)) {
       for (const uuid of [named, this.#peers.get(named)]) {
         const key = uuid === undefined ? undefined : this.#pending.get(uuid);
         if (uuid === undefined || key === undefined) continue;

@@ -108,6 +108,11 @@ export class EslTransport {
       return;
     }
     this.#options.hooks.commandWritten?.(request.buf);
+    // Commands are pipelined: the ones written in the same turn of the event loop leave in one write.
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      process.nextTick(() => socket.uncork());
+    }
     // The outcome is not handed to esl-lite: it would log the request, and the `auth` request holds
     // the password. A failed write shows up as the socket closing.
     socket.write(request.buf, (err) => {
@@ -150,7 +155,9 @@ export class EslTransport {
       const clean = session.authenticated && !session.framingError;
       failures = clean ? 0 : failures + 1;
       if (this.#running)
-        await this.#sleep(clean ? this.#options.backoff.initialMs : retryDelay(this.#options.backoff, failures));
+        await this.#sleep(
+          clean ? this.#options.backoff.initialMs : retryDelay(this.#options.backoff, failures),
+        );
     }
   }
 

@@ -81,6 +81,8 @@ export interface ChannelRow {
   readonly destination: string | undefined;
   readonly callerNumber: string | undefined;
   readonly callerName: string | undefined;
+  /** `call_uuid`: the same non-empty value on both legs of a bridge (shown with a lag of 0.1–0.25 s). */
+  readonly callUuid: string | undefined;
 }
 
 /** `{"row_count":N,"rows":[…]}`, or `{"row_count": 0}` with no channels (trace 11). */
@@ -105,6 +107,7 @@ export function parseShowChannelsJson(body: string): ParseResult<ChannelRow[]> {
       destination: str(row.initial_dest) ?? str(row.dest),
       callerNumber: str(row.cid_num),
       callerName: str(row.cid_name),
+      callUuid: str(row.call_uuid),
     });
   }
   return { ok: true, value: channels };

@@ -16,6 +16,12 @@ export interface RuntimeCounters {
   escalations: number;
   /** Errors caught in a session (each logged); they never end another session. */
   sessionErrors: number;
+  /** Times FreeSWITCH's state was read to rebuild or check the sessions (start, reconnect). */
+  recoveries: number;
+  /** Sessions rebuilt from what their legs keep on FreeSWITCH (after a restart). */
+  sessionsRestored: number;
+  /** Legs hung up because no session wanted them any more (their administrator was gone). */
+  orphansHungUp: number;
 }
 
 export function createCounters(): RuntimeCounters {
@@ -30,5 +36,8 @@ export function createCounters(): RuntimeCounters {
     invitations: 0,
     escalations: 0,
     sessionErrors: 0,
+    recoveries: 0,
+    sessionsRestored: 0,
+    orphansHungUp: 0,
   };
 }

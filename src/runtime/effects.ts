@@ -335,6 +335,14 @@ function routeFor(session: Session, digits: string): Route {
     );
     return { allowed: false, reason: 'not-allowed' };
   }
+  const up = session.deps.registry.inviteeLegsUp();
+  if (up >= settings.maxOutboundLegs) {
+    session.logger.warn(
+      { limit: settings.maxOutboundLegs, up },
+      'number refused: too many outbound calls up at once (all administrators)',
+    );
+    return { allowed: false, reason: 'not-allowed' };
+  }
   const legId = randomUUID();
   session.routes.set(legId, decision);
   const route: AllowedRoute = {

@@ -61,6 +61,19 @@ export class SessionRegistry<S extends RoutableSession> {
     return this.#sessions.size;
   }
 
+  /**
+   * Invitee legs of every session that are up or on their way (originate sent, no result yet): what the
+   * global cap on outbound calls counts. Legs of a session that has ended are not known any more.
+   */
+  inviteeLegsUp(): number {
+    const counted = new Set<Leg>();
+    for (const { leg } of this.#legs.values()) {
+      if (leg.role !== 'invitee' || leg.gone || (leg.invitee.jobDone && !leg.seen)) continue;
+      counted.add(leg);
+    }
+    return counted.size;
+  }
+
   /** Where an event goes; discovers (and registers) legs related to an invitee on the way. */
   route(event: DynconfEvent): Route<S> | undefined {
     switch (event.type) {

@@ -2,21 +2,35 @@
 // queue per leg, and a logger bound to the call. Events routed to it are translated into machine events;
 // effects the machine asks for become FreeSWITCH commands (effects.ts). Nothing thrown in here leaves it.
 import { randomBytes } from 'node:crypto';
-import { type Actor, createActor } from 'xstate';
+import type { Actor, Snapshot } from 'xstate';
 import {
+  createSessionActor,
+  type EffectRequest,
   type Flow,
   IDLE_KEYS,
   type KeyState,
+  persistSession,
   readKey,
+  type SessionContext,
+  type SessionEffects,
   type SessionEvent,
   type SessionOutcome,
-  withEffects,
+  type withEffects,
 } from '../../machines/index.js';
 import type { Clock } from '../clock.js';
 import type { PinVerifier } from '../config/index.js';
-import { kill } from '../esl/commands.js';
+import { breakMedia, kill, transferToExtension } from '../esl/commands.js';
 import type { DynconfEvent, EventOf } from '../esl/events.js';
 import type { Logger } from '../log.js';
+import { MarkWriter } from '../recovery/mark-writer.js';
+import {
+  GONE,
+  type LegFacts,
+  type ReconcileInput,
+  type RecoveryStep,
+  reconcileLegs,
+  reconcileState,
+} from '../recovery/reconcile.js';
 import type { AllowedRouteDecision } from '../routing.js';
 import type { Commander } from './commander.js';
 import { handleConferenceEvent } from './conference-actions.js';
@@ -67,7 +81,22 @@ export interface SessionInit {
   readonly lockoutKey: string;
   /** Flow 1: the administrator's leg is parked already (the session starts on its CHANNEL_PARK). */
   readonly adminParked: boolean;
+  /** A session rebuilt from what its legs keep on FreeSWITCH (recovery): its id and machine snapshot. */
+  readonly restore?: { readonly id: string; readonly snapshot: Snapshot<unknown> };
 }
+
+/** What FreeSWITCH says about a session's legs, for `Session.recover`. */
+export interface SessionFacts {
+  readonly admin: LegFacts;
+  readonly other: LegFacts | undefined;
+  /** By leg id, for the leg ids the machine knows (absent = gone). */
+  readonly invitees: ReadonlyMap<string, LegFacts>;
+  /** Channels marked for this administrator that the session does not know, outside any room. */
+  readonly strays: readonly string[];
+}
+
+/** Where the access number's dialplan sends a call nobody serves ("service unavailable"; dialplan/dynconf.xml). */
+export const ACCESS_FALLBACK = { extension: 'dynconf_unavailable', context: 'dynconf' } as const;
 
 /** A read-only picture of a session, for tests and operators. */
 export interface SessionView {
@@ -86,7 +115,9 @@ export interface SessionView {
 }
 
 export class Session {
-  readonly id = randomBytes(4).toString('hex');
+  readonly id: string;
+  /** Rebuilt from FreeSWITCH's state rather than started by a call. */
+  readonly restored: boolean;
   readonly flow: Flow;
   readonly room: string;
   readonly adminUuid: string;
@@ -103,6 +134,9 @@ export class Session {
   readonly routes = new Map<string, AllowedRouteDecision>();
   /** Flow 2: the other party should hear hold music (false once it is bridged back or moved). */
   holdWanted = true;
+  /** The machine's effects as FreeSWITCH commands (effects.ts); recovery carries some out again. */
+  readonly effects: SessionEffects;
+  readonly #marks: MarkWriter;
   readonly #legs = new Map<string, Leg>();
   readonly #queues = new Map<string, LegQueue>();
   readonly #actor: Actor<ReturnType<typeof withEffects>>;
@@ -111,8 +145,12 @@ export class Session {
   #finished = false;
   #lingerArmed = false;
   #lastState = '';
+  /** recover() ran once (a restored session took its legs' places from FreeSWITCH). */
+  #recovered = false;
 
   constructor(deps: SessionDeps, init: SessionInit) {
+    this.id = init.restore?.id ?? randomBytes(4).toString('hex');
+    this.restored = init.restore !== undefined;
     this.deps = deps;
     this.flow = init.flow;
     this.room = init.room;
@@ -135,15 +173,28 @@ export class Session {
     this.other = init.otherUuid === undefined ? undefined : this.addLeg(init.otherUuid, 'other');
     if (this.other) this.other.seen = true;
     deps.registry.addRoom(this, init.room);
-    this.#actor = createActor(withEffects(createEffects(this)), {
-      input: {
-        flow: init.flow,
-        at: this.startedAt,
-        room: init.room,
-        otherPartyPresent: init.otherUuid !== undefined,
-        ...deps.settings.session,
-      },
+    this.#marks = new MarkWriter(deps.commander, this.logger, {
+      id: this.id,
+      flow: init.flow,
+      room: init.room,
+      adminUuid: init.adminUuid,
+      otherUuid: init.otherUuid,
     });
+    this.effects = createEffects(this);
+    this.#actor = createSessionActor(
+      this.effects,
+      init.restore !== undefined
+        ? { snapshot: init.restore.snapshot }
+        : {
+            input: {
+              flow: init.flow,
+              at: this.startedAt,
+              room: init.room,
+              otherPartyPresent: init.otherUuid !== undefined,
+              ...deps.settings.session,
+            },
+          },
+    );
     this.#actor.subscribe({
       next: (snapshot) => {
         const state = stateName(snapshot.value);
@@ -151,6 +202,7 @@ export class Session {
           this.logger.debug({ from: this.#lastState || undefined, to: state }, 'session state');
           this.#lastState = state;
         }
+        if (!this.admin.gone) this.#marks.update(state, persistSession(this.#actor.getPersistedSnapshot()));
         if (snapshot.status === 'done') this.#checkFinished();
       },
       error: (err) => this.#crashed(err, 'session machine failed'),
@@ -162,7 +214,9 @@ export class Session {
     this.deps.registry.add(this);
     this.deps.counters.sessionsStarted++;
     this.logger.info({ flow: this.flow, otherUuid: this.otherUuid }, 'session started');
-    if (this.flow === 'escalation') this.#prepareEscalation();
+    // The marks go out before any effect: FreeSWITCH knows the legs are this session's first.
+    this.#marks.start();
+    if (this.flow === 'escalation') this.prepareEscalation();
     try {
       this.#actor.start();
     } catch (err) {
@@ -181,6 +235,111 @@ export class Session {
 
   now(): number {
     return this.deps.clock.now();
+  }
+
+  /**
+   * A session rebuilt from its legs' marks (see Runtime.recover): takes over its legs as FreeSWITCH has
+   * them, starts the machine from the snapshot (no entry effect runs again), then reconciles.
+   */
+  resume(facts: SessionFacts): void {
+    this.deps.registry.add(this);
+    this.deps.counters.sessionsRestored++;
+    this.#marks.start();
+    const { context } = this.machine();
+    for (const [legId, status] of Object.entries(context.legs)) {
+      const leg = this.addLeg(legId, 'invitee', legId);
+      // Its originate job (if any) answers the old controller, never this one.
+      leg.invitee.jobDone = true;
+      leg.invitee.answered = status === 'up';
+      leg.invitee.joined = status === 'joined';
+      leg.invitee.cancelled = status === 'released';
+      leg.invitee.ended = status === 'released';
+    }
+    try {
+      this.#actor.start();
+    } catch (err) {
+      this.#crashed(err, 'restored session could not start');
+      return;
+    }
+    this.logger.info(
+      { flow: this.flow, state: stateName(this.#actor.getSnapshot().value), otherUuid: this.otherUuid },
+      'session restored',
+    );
+    this.recover(facts);
+  }
+
+  /** The machine's state (`stateName`) and context. */
+  machine(): { readonly state: string; readonly context: SessionContext; readonly active: boolean } {
+    const snapshot = this.#actor.getSnapshot();
+    return {
+      state: stateName(snapshot.value),
+      context: snapshot.context,
+      active: snapshot.status === 'active',
+    };
+  }
+
+  /**
+   * Events may have been lost (event-socket drop, restart): brings the machine and the legs in line with
+   * what FreeSWITCH has now (recovery/reconcile.ts decides; this carries it out).
+   */
+  recover(facts: SessionFacts): void {
+    if (this.#finished) return;
+    // Only the first recovery of a restored session starts from nothing; later ones find its own work.
+    const fresh = this.restored && !this.#recovered;
+    try {
+      this.#takeFacts(facts, fresh);
+      const before = this.machine();
+      if (!before.active) return;
+      this.#runSteps(reconcileLegs(this.#reconcileInput(facts, fresh)));
+      const after = this.machine();
+      if (after.active && after.state === before.state) {
+        this.#runSteps(reconcileState(this.#reconcileInput(facts, fresh)));
+      }
+    } catch (err) {
+      this.#fault(err, 'recovery of the session failed');
+    } finally {
+      this.#checkFinished();
+    }
+  }
+
+  /**
+   * The controller is shutting down: leaves the call in a safe place. PIN entry of flow 1 goes to the
+   * dialplan's "service unavailable" fallback; flow 2 restores the two-party call; number entry and a
+   * ringing or voicemail invitee: the administrator back in the room alone; a private talk: both into the
+   * room (`**`), except on a trunk without answer supervision (the far end may still be ringing), where
+   * the invitee is hung up. A session in the room stays as it is.
+   */
+  drain(): void {
+    const { state, context, active } = this.machine();
+    if (!active) return;
+    const at = this.now();
+    const key = (command: 'join-with-guest' | 'return-alone') =>
+      this.send({ type: 'key.command', at, command });
+    switch (state) {
+      case 'authenticating':
+        if (this.flow === 'escalation') this.send({ type: 'pin.entered', at, result: 'no-input' });
+        else this.#handOffToFallback();
+        break;
+      case 'dialing':
+        this.send({ type: 'number.none', at });
+        break;
+      case 'invitation.ringing':
+      case 'invitation.voicemail':
+        key('return-alone');
+        break;
+      case 'invitation.talking':
+        key(context.invitation?.route.answerSupervision === false ? 'return-alone' : 'join-with-guest');
+        break;
+    }
+  }
+
+  /** Nothing left to wait for before the controller exits: ended and let go, or in the room with no call pending. */
+  get settled(): boolean {
+    if (this.#finished) return true;
+    const { state, active } = this.machine();
+    if (active && state !== 'inRoom') return false;
+    for (const queue of this.#queues.values()) if (queue.busy) return false;
+    return ![...this.#legs.values()].some((leg) => leg.liveInvitee);
   }
 
   /** Sends an event to the machine (ignored once it has ended). */
@@ -241,6 +400,8 @@ export class Session {
   release(outcome: SessionOutcome): void {
     if (this.#outcome !== undefined) return;
     this.#outcome = outcome;
+    // The two-party call goes on as a plain call: nothing on its legs may make it a session again.
+    if (outcome === 'call-restored') this.#marks.clear();
     this.deps.counters.outcomes[outcome] = (this.deps.counters.outcomes[outcome] ?? 0) + 1;
     this.logger.info({ outcome }, 'session ended');
     queueMicrotask(() => this.#checkFinished());
@@ -308,37 +469,6 @@ export class Session {
     };
   }
 
-  /**
-   * After the event socket was down: events may have been missed. Asks FreeSWITCH which of this session's
-   * legs still exist and reports the ones that went away as if their hang-up had been seen.
-   */
-  async resync(exists: (uuid: string) => Promise<boolean | undefined>): Promise<void> {
-    const legs = [
-      this.admin,
-      ...(this.other ? [this.other] : []),
-      ...[...this.#legs.values()].filter((l) => l.liveInvitee),
-    ];
-    for (const leg of legs) {
-      if (leg.gone || this.#finished) continue;
-      if ((await exists(leg.uuid)) !== false) continue;
-      this.logger.warn({ leg: leg.uuid, role: leg.role }, 'leg ended while the event socket was down');
-      leg.markGone();
-      const at = this.now();
-      if (leg.role === 'admin') this.send({ type: 'admin.hungUp', at });
-      else if (leg.role === 'other') this.send({ type: 'other.hungUp', at });
-      else if (leg.role === 'invitee' && !leg.invitee.ended && !leg.invitee.cancelled) {
-        leg.invitee.ended = true;
-        const legId = leg.uuid;
-        this.send(
-          leg.invitee.answered
-            ? { type: 'invitee.hungUp', at, legId }
-            : { type: 'invitee.failed', at, legId, reason: 'failed' },
-        );
-      }
-    }
-    this.#checkFinished();
-  }
-
   /** The controller is stopping: forget timers and let go without waiting for legs. */
   dispose(): void {
     this.deps.timers.cancelAll(`${this.id}:`);
@@ -356,7 +486,7 @@ export class Session {
    * Flow 2, before the password prompt: both legs park instead of hanging up when the bridge ends, then
    * the presser is taken out of the call; the other party is parked by park_after_bridge (trace 08).
    */
-  #prepareEscalation(): void {
+  prepareEscalation(): void {
     const { admin, other, actions } = this;
     let release: () => void = () => {};
     const prepared = new Promise<void>((resolve) => {
@@ -372,6 +502,106 @@ export class Session {
       }
     });
     if (other) this.enqueue(other, 'prepare', () => prepared);
+  }
+
+  /** Legs FreeSWITCH no longer has are gone; a restored session takes where its legs are from FreeSWITCH. */
+  #takeFacts(facts: SessionFacts, fresh: boolean): void {
+    const take = (leg: Leg, fact: LegFacts) => {
+      if (!fact.exists) {
+        if (!leg.gone) this.logger.warn({ leg: leg.uuid, role: leg.role }, 'leg ended while events were lost');
+        leg.markGone();
+        if (leg.role === 'invitee') leg.invitee.ended = true;
+        return;
+      }
+      leg.seen = true;
+      if (!fresh) return;
+      // Nothing is known of the old controller's moves: the next move parks the leg first.
+      leg.parked = false;
+      leg.inRoom = fact.room !== undefined;
+      leg.bridgedTo = fact.bridgedTo;
+    };
+    take(this.admin, facts.admin);
+    if (this.other) take(this.other, facts.other ?? GONE);
+    for (const legId of Object.keys(this.machine().context.legs)) {
+      const leg = this.#legs.get(legId);
+      if (leg !== undefined) take(leg, facts.invitees.get(legId) ?? GONE);
+    }
+    this.#recovered = true;
+  }
+
+  #reconcileInput(facts: SessionFacts, fresh: boolean): ReconcileInput {
+    const { state, context } = this.machine();
+    const busy = (leg: Leg | undefined) => leg !== undefined && (this.#queues.get(leg.uuid)?.busy ?? false);
+    return {
+      state,
+      context,
+      restored: fresh,
+      now: this.now(),
+      adminUuid: this.adminUuid,
+      admin: facts.admin,
+      otherUuid: this.otherUuid,
+      other: facts.other,
+      invitees: facts.invitees,
+      strays: facts.strays,
+      adminBusy: busy(this.admin),
+      otherBusy: busy(this.other),
+    };
+  }
+
+  #runSteps(steps: readonly RecoveryStep[]): void {
+    for (const step of steps) {
+      if (this.#finished) return;
+      switch (step.kind) {
+        case 'send':
+          this.logger.info({ event: step.event.type }, 'recovery: event the session missed');
+          this.send(step.event);
+          break;
+        case 'effect':
+          this.logger.info({ effect: step.effect.type }, 'recovery: carrying out again');
+          runEffect(this.effects, step.effect);
+          break;
+        case 'prepare-escalation':
+          this.prepareEscalation();
+          break;
+        case 'rehold':
+          this.#rehold();
+          break;
+        case 'hangup':
+          this.logger.info({ leg: step.uuid, why: step.why }, 'recovery: hanging up a leg');
+          void this.deps.commander.api(kill(step.uuid), this.logger);
+          break;
+        case 'arm':
+          this.effects.armDeadline({ name: step.name, at: step.at });
+          break;
+      }
+    }
+  }
+
+  /** Flow 2 after a restart: the other party hears hold music again (whatever played before is stopped). */
+  #rehold(): void {
+    const leg = this.other;
+    if (leg === undefined || leg.gone || leg.inRoom || leg.bridgedTo !== undefined) return;
+    this.enqueue(leg, 'rehold', async () => {
+      await this.actions.api(breakMedia(leg.uuid, true));
+      leg.parked = true;
+    });
+    this.effects.holdOtherParty();
+  }
+
+  /** Flow 1 PIN entry while the controller shuts down: the caller hears what the dialplan plays without it. */
+  #handOffToFallback(): void {
+    const admin = this.admin;
+    this.#marks.clear();
+    this.queue(admin).dropPending();
+    this.deps.timers.cancelAll(`${this.id}:`);
+    this.enqueue(admin, 'handOff', async () => {
+      const sent = await this.actions.api(transferToExtension(admin.uuid, ACCESS_FALLBACK));
+      this.logger.info(
+        { ok: sent.ok },
+        'controller shutting down: caller handed to the dialplan fallback (service unavailable)',
+      );
+      this.dispose();
+    });
   }
 
   #deliver(event: DynconfEvent, leg: Leg): void {
@@ -490,6 +720,11 @@ export class Session {
 function describeLeg(leg: Leg, legs: ReadonlyMap<string, Leg>): LegDescription {
   const invitee = leg.inviteeId === undefined ? undefined : legs.get(leg.inviteeId);
   return { role: leg.role, inviteeId: leg.inviteeId, invitee: (invitee ?? leg).invitee };
+}
+
+/** Carries out one effect request (a value naming the effect and its params). */
+function runEffect(effects: SessionEffects, request: EffectRequest): void {
+  (effects[request.type] as (params: unknown) => void)(request.params);
 }
 
 /** `{ invitation: 'talking' }` → `invitation.talking`. */

@@ -25,6 +25,7 @@ export interface RuntimeSettings {
   readonly commandTimeoutMs: number;
   readonly routes: Config['routes'];
   readonly maxOutboundLegsPerAdmin: number;
+  readonly maxOutboundLegs: number;
   readonly lockout: Config['lockout'];
 }
 
@@ -77,6 +78,7 @@ export function runtimeSettings(config: Config): RuntimeSettings {
     commandTimeoutMs: config.eventSocket.commandTimeoutMs,
     routes: config.routes,
     maxOutboundLegsPerAdmin: config.maxOutboundLegsPerAdmin,
+    maxOutboundLegs: config.maxOutboundLegs,
     lockout: config.lockout,
   };
 }

@@ -32,6 +32,8 @@ export function linkBridge(core: Core, a: Channel, b: Channel, kind: 'uuid_bridg
   core.channelEvent('CHANNEL_BRIDGE', a, { before: bridgeHeaders(a, b) });
   core.hear(a, 'party', b.uuid);
   core.hear(b, 'party', a.uuid);
+  core.releaseQueuedDtmf(a);
+  core.releaseQueuedDtmf(b);
 }
 
 /** What a leg does when its bridge ends without it being moved elsewhere. */

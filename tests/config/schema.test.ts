@@ -42,6 +42,7 @@ describe('parseConfig defaults', () => {
       returnOnVoicemail: false,
       routes: [],
       maxOutboundLegsPerAdmin: 20,
+      maxOutboundLegs: 100,
       prompts: {},
       http: { host: '127.0.0.1', port: 8088 },
       log: { level: 'info' },

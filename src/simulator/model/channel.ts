@@ -2,7 +2,7 @@
 import type { TimerHandle } from '../../clock.js';
 import type { EventData, HeaderValue } from '../events/event.js';
 import type { CallWhere, HeardItem, PhoneBehaviour } from '../types.js';
-import type { Frame } from './frame.js';
+import type { DtmfSource, Frame } from './frame.js';
 
 export type ChannelStateName =
   | 'CS_NEW'
@@ -111,6 +111,8 @@ export class Channel {
   readonly timers = new Set<TimerHandle>();
   /** uuid_recv_dtmf keys on their way (a transfer drops them). */
   readonly pendingDtmf: TimerHandle[] = [];
+  /** Keys that arrived while no application read keys (between two apps): the next reader gets them. */
+  readonly queuedDtmf: Array<{ readonly digit: string; readonly source: DtmfSource }> = [];
   /** How the phone on an outbound leg behaves (undefined for inbound legs). */
   behaviour?: PhoneBehaviour;
   /** The leg of a loopback pair on the other side. */

@@ -304,7 +304,10 @@ export class Core {
     ch.setVar('current_application', app);
     this.channelEvent('CHANNEL_EXECUTE', ch, { after: appHeaders(frame) });
     const inst = factory(new AppContext(this, ch, frame));
-    if (!frame.finished) frame.inst = inst;
+    if (!frame.finished) {
+      frame.inst = inst;
+      this.releaseQueuedDtmf(ch);
+    }
   }
 
   /** The application ended by itself: CHANNEL_EXECUTE_COMPLETE, then the next one runs. */
@@ -377,6 +380,12 @@ export class Core {
   flushDtmf(ch: Channel): void {
     for (const t of ch.pendingDtmf) t.cancel();
     ch.pendingDtmf.length = 0;
+    ch.queuedDtmf.length = 0;
+  }
+
+  /** Hands keys queued between two applications to what reads keys now (an app, a bridge, a park). */
+  releaseQueuedDtmf(ch: Channel): void {
+    for (const { digit, source } of ch.queuedDtmf.splice(0)) this.deliverDigit(ch, digit, source);
   }
 
   /** uuid_transfer: the channel leaves whatever it does and runs `dest`. */
@@ -424,6 +433,7 @@ export class Core {
     ch.state = 'CS_PARK';
     this.channelEvent('CHANNEL_PARK', ch);
     this.hear(ch, 'hold', 'park');
+    this.releaseQueuedDtmf(ch);
   }
 
   // ---- hangup -------------------------------------------------------------------------------------
@@ -532,7 +542,14 @@ export class Core {
       this.forwardDtmf(ch.bridge.peer, digit);
       return;
     }
-    if (ch.parkedAfterBridge) this.dtmfEvent(ch, digit, source);
+    if (ch.parkedAfterBridge) {
+      this.dtmfEvent(ch, digit, source);
+      return;
+    }
+    // Between two applications (e.g. park ended, uuid_bridge not yet running) FreeSWITCH keeps the key in
+    // the channel's DTMF queue; the next reader dequeues it and only then fires the DTMF event
+    // (switch_channel_dequeue_dtmf). A transfer flushes the queue (flushDtmf).
+    if (ch.queuedDtmf.length < 128) ch.queuedDtmf.push({ digit, source });
   }
 
   dtmfEvent(ch: Channel, digit: string, source: DtmfSource): void {

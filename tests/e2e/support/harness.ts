@@ -60,6 +60,7 @@ export interface WaitOptions {
 
 export interface Harness {
   readonly sim: Simulator;
+  /** The controller now (a new one after `restartController`). */
   readonly controller: Controller;
   readonly config: Config;
   readonly clock: Clock;
@@ -92,6 +93,12 @@ export interface Harness {
    * is up outside a room; then hangs up what remains (room members) and waits for zero channels.
    */
   expectClean(options?: WaitOptions): Promise<void>;
+  /**
+   * Ends the controller (`crash`: abruptly, as on SIGKILL; else `stop`), runs `whileDown` (what the phones
+   * do meanwhile), and starts a new one on the same simulator, clock and log; resolves once it is ready
+   * (FreeSWITCH's state taken over).
+   */
+  restartController(options?: { crash?: boolean; whileDown?: () => Promise<void> }): Promise<Controller>;
   close(): Promise<void>;
 }
 
@@ -124,7 +131,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
     },
   });
-  const controller = startController({ config, logger, clock });
+  let controller = startController({ config, logger, clock });
   try {
     await controller.ready();
   } catch (err) {
@@ -150,7 +157,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const harness: Harness = {
     sim,
-    controller,
+    get controller() {
+      return controller;
+    },
     config,
     clock,
     logs,
@@ -208,6 +217,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await until(() => controller.sessions().length === 0, 'no session left after the last hang-up', {
         timeoutMs,
       });
+    },
+    async restartController({ crash = true, whileDown } = {}) {
+      await (crash ? controller.crash() : controller.stop());
+      await whileDown?.();
+      controller = startController({ config, logger, clock });
+      await controller.ready();
+      return controller;
     },
     async close() {
       await controller.stop();

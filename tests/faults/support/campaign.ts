@@ -1,0 +1,325 @@
+// The fault campaign's pieces: the machine's states, a way to drive either flow to each of them on the
+// simulator, the faults (the controller killed and started again; the event socket dropped), the end
+// checks (no call dropped that should live, no orphan leg, the administrator back in a usable place) and
+// the figures every test file prints.
+import { expect } from 'vitest';
+import { adminSessionMachine } from '../../../machines/index.js';
+import type { SimCall } from '../../../src/simulator/index.js';
+import { ADMIN_PIN, type Harness, type HarnessOptions, startHarness, WRONG_PIN } from '../../e2e/support/harness.js';
+
+export type Flow = 'access' | 'escalation';
+export type FaultKind = 'crash' | 'drop';
+
+/** The machine's states where a session lives (leaves, `invitation.talking`), finals excluded. */
+export function machineStates(): string[] {
+  type Node = { type: string; states: Record<string, Node> };
+  const leaves = (node: Node, prefix: string): string[] =>
+    Object.entries(node.states).flatMap(([key, child]) => {
+      const path = prefix === '' ? key : `${prefix}.${key}`;
+      if (child.type === 'final') return [];
+      return Object.keys(child.states).length === 0 ? [path] : leaves(child, path);
+    });
+  return leaves(adminSessionMachine.root as unknown as Node, '');
+}
+
+/** States a flow cannot be in (flow 1 never restores a two-party call). */
+export const UNREACHABLE: Readonly<Record<Flow, readonly string[]>> = {
+  access: ['restoringCall'],
+  escalation: [],
+};
+
+export const PHONES = {
+  '801': { kind: 'answer', afterMs: 300 },
+  '802': { kind: 'ring-forever' },
+  '803': { kind: 'voicemail' },
+  '811': { kind: 'answer', afterMs: 300 },
+} as const;
+
+export function faultHarness(options: HarnessOptions = {}): Promise<Harness> {
+  return startHarness({
+    directory: { ...PHONES },
+    // A long wrong-PIN prompt keeps flow 2 in restoringCall long enough to hit it.
+    config: { maxPinAttempts: 1, prompts: { wrongPin: 'tone_stream://%(4000,0,480,620)' } },
+    ...options,
+  });
+}
+
+/** The calls of one scenario. */
+export interface World {
+  readonly admin: SimCall;
+  /** Flow 2: the other party of the two-party call. */
+  readonly other?: SimCall;
+  readonly invitee?: SimCall;
+}
+
+/** How a scenario must end. */
+export interface Expectation {
+  /** Everyone in the administrator's room, the administrator as its moderator. */
+  readonly room?: { readonly admin: SimCall; readonly members: readonly SimCall[] };
+  /** Flow 2's call restored: the two bridged again, no session. */
+  readonly restored?: readonly [SimCall, SimCall];
+  /** Legs that must be gone (a voicemail left with `*#`). */
+  readonly gone?: readonly SimCall[];
+}
+
+export interface Figures {
+  injected: number;
+  survived: number;
+  dropped: number;
+  orphans: number;
+}
+
+export function newFigures(): Figures {
+  return { injected: 0, survived: 0, dropped: 0, orphans: 0 };
+}
+
+export function printFigures(title: string, figures: Figures): void {
+  process.stdout.write(
+    `\n[faults] ${title}: faults injected ${figures.injected}, survived ${figures.survived}, ` +
+      `calls dropped ${figures.dropped}, orphan legs ${figures.orphans}\n`,
+  );
+}
+
+/**
+ * Injects the fault, runs `whileDown` (what the phones do while no event reaches the controller: those
+ * events are lost), then waits until the controller is back and has taken FreeSWITCH's state over:
+ * `crash` kills the controller (no cleanup) and starts a new one; `drop` closes the event socket and
+ * keeps refusing it while `whileDown` runs.
+ */
+export async function injectFault(
+  h: Harness,
+  kind: FaultKind,
+  whileDown: () => Promise<void> = async () => {},
+): Promise<void> {
+  if (kind === 'crash') {
+    await h.restartController({ crash: true, whileDown });
+    return;
+  }
+  const before = h.controller.stats().recoveries;
+  h.sim.faults.refuseConnections(true);
+  h.sim.faults.dropConnections();
+  try {
+    await whileDown();
+  } finally {
+    h.sim.faults.refuseConnections(false);
+  }
+  await h.until(
+    () => h.sim.connectionCount() === 1 && h.controller.connection.state === 'connected',
+    'the event socket back',
+    { timeoutMs: 10_000 },
+  );
+  await h.until(() => h.controller.stats().recoveries > before, 'a recovery after the reconnect');
+  await h.controller.recovered();
+}
+
+/** An ordinary call 810 → 811, `*0` pressed by 810, the PIN prompt running. */
+async function escalate(h: Harness): Promise<World> {
+  const { a, b } = await h.sim.placeTwoPartyCall({ from: '810', to: '811' });
+  await h.until(() => a.where().bridgedTo === b.uuid, 'the two parties bridged');
+  const collect = h.nextCollect(a);
+  await a.press('*0');
+  await collect;
+  await h.sessionState(a.uuid, 'authenticating');
+  return { admin: a, other: b };
+}
+
+async function inRoom(h: Harness, flow: Flow): Promise<World> {
+  if (flow === 'access') return { admin: (await h.adminInRoom()).admin };
+  const world = await escalate(h);
+  await h.enterPin(world.admin);
+  await world.admin.waitUntil('in-conference');
+  await h.sessionState(world.admin.uuid, 'inRoom');
+  return world;
+}
+
+/** Drives a flow to `state` (steady: the state's own moves done). */
+export async function reach(h: Harness, flow: Flow, state: string): Promise<World> {
+  switch (state) {
+    case 'authenticating':
+      if (flow === 'escalation') return escalate(h);
+      return { admin: await h.callAccessNumber() };
+    case 'restoringCall': {
+      const world = await escalate(h);
+      await h.enterPin(world.admin, WRONG_PIN);
+      await h.sessionState(world.admin.uuid, 'restoringCall');
+      return world;
+    }
+    case 'inRoom':
+      return inRoom(h, flow);
+    case 'dialing': {
+      const world = await inRoom(h, flow);
+      const collect = h.nextCollect(world.admin);
+      await world.admin.press('0');
+      await collect;
+      await h.sessionState(world.admin.uuid, 'dialing');
+      return world;
+    }
+    case 'invitation.ringing':
+    case 'invitation.talking':
+    case 'invitation.voicemail': {
+      const world = await inRoom(h, flow);
+      const number = { 'invitation.ringing': '802', 'invitation.talking': '801' }[state] ?? '803';
+      const invitee = await h.dial(world.admin, number);
+      await h.sessionState(world.admin.uuid, state);
+      if (state !== 'invitation.ringing') {
+        await h.until(() => world.admin.where().bridgedTo === invitee.uuid, 'the private talk');
+      }
+      return { ...world, invitee };
+    }
+  }
+  throw new Error(`no way to reach ${state}`);
+}
+
+/**
+ * After the fault: the administrator takes the call on from `state`, to its natural end. `reasked`: the
+ * next digit collection on the administrator's leg (registered before the fault), for the states whose
+ * entry is asked again.
+ */
+export async function finish(
+  h: Harness,
+  state: string,
+  world: World,
+  reasked?: Promise<unknown>,
+): Promise<Expectation> {
+  const { admin, other } = world;
+  const withOther = (members: SimCall[]) => (other === undefined ? members : [...members, other]);
+  const talkThenJoin = async (invitee: SimCall) => {
+    await h.sessionState(admin.uuid, 'invitation.talking');
+    await h.until(() => admin.where().bridgedTo === invitee.uuid, 'the private talk');
+    await admin.press('**');
+    return { room: { admin, members: withOther([admin, invitee]) } };
+  };
+  switch (state) {
+    case 'authenticating':
+      // The entry was asked again (its result may have been lost): the administrator enters the PIN.
+      await reasked;
+      await h.enterPin(admin);
+      return { room: { admin, members: withOther([admin]) } };
+    case 'restoringCall':
+      if (other === undefined) throw new Error('restoringCall without another party');
+      return { restored: [admin, other] };
+    case 'inRoom':
+      return talkThenJoin(await h.dial(admin, '801'));
+    case 'dialing': {
+      await reasked;
+      const before = new Set(h.inviteeLegs().map((c) => c.uuid));
+      await admin.press('801#');
+      const leg = await h.until(
+        () => h.inviteeLegs().find((c) => !before.has(c.uuid) && c.variables.dynconf_admin === admin.uuid),
+        'the invitee called',
+      );
+      return talkThenJoin(h.sim.call(leg.uuid));
+    }
+    case 'invitation.ringing': {
+      const invitee = need(world.invitee);
+      if (!invitee.where().answered) await invitee.answer();
+      return talkThenJoin(invitee);
+    }
+    case 'invitation.talking': {
+      const invitee = need(world.invitee);
+      await admin.press('**');
+      return { room: { admin, members: withOther([admin, invitee]) } };
+    }
+    case 'invitation.voicemail': {
+      await admin.press('*#');
+      return { room: { admin, members: withOther([admin]) }, gone: [need(world.invitee)] };
+    }
+  }
+  throw new Error(`no way to finish from ${state}`);
+}
+
+function need(call: SimCall | undefined): SimCall {
+  if (call === undefined) throw new Error('the scenario has no invitee');
+  return call;
+}
+
+/**
+ * Waits for the expected end, then counts what went wrong: calls that should live but are gone, and
+ * orphan legs (up, but in no room and no bridge). Adds to `figures` and fails the test on any.
+ */
+export async function checkEnd(h: Harness, expected: Expectation, figures: Figures): Promise<void> {
+  const alive = [
+    ...(expected.room?.members ?? []),
+    ...(expected.restored ?? []),
+  ];
+  const inPlace = () => {
+    if (expected.room !== undefined) {
+      const { admin, members } = expected.room;
+      const room = admin.where().room;
+      const info = room === undefined ? undefined : h.sim.room(room);
+      if (info === undefined || info.members.length !== members.length) return false;
+      if (!members.every((m) => m.where().state === 'in-conference' && m.where().room === room)) return false;
+      if (info.members.find((m) => m.uuid === admin.uuid)?.moderator !== true) return false;
+      if (h.session(admin.uuid)?.state !== 'inRoom') return false;
+    }
+    if (expected.restored !== undefined) {
+      const [a, b] = expected.restored;
+      if (a.where().bridgedTo !== b.uuid || h.session(a.uuid) !== undefined) return false;
+    }
+    return (expected.gone ?? []).every((c) => c.where().state === 'gone');
+  };
+  let reached = true;
+  try {
+    await h.until(inPlace, () => `the expected end (${describe(h)})`, { timeoutMs: 8_000 });
+  } catch {
+    reached = false;
+  }
+  const dropped = alive.filter((c) => c.where().state === 'gone').length;
+  const orphans = h.sim
+    .channels()
+    .filter((c) => c.where.state !== 'in-conference' && c.where.state !== 'bridged').length;
+  figures.dropped += dropped;
+  figures.orphans += orphans;
+  if (reached && dropped === 0 && orphans === 0) figures.survived++;
+  expect({ reached, dropped, orphans }, describe(h)).toEqual({ reached: true, dropped: 0, orphans: 0 });
+}
+
+function describe(h: Harness): string {
+  const legs = h.sim.channels().map((c) => `${c.name} ${c.where.state}${c.where.room ? ` ${c.where.room}` : ''}`);
+  const sessions = h.controller.sessions().map((s) => `${s.adminUuid.slice(0, 8)} ${s.state}`);
+  return `legs: ${legs.join(', ') || 'none'}; sessions: ${sessions.join(', ') || 'none'}`;
+}
+
+/**
+ * What happens while the controller hears nothing, so that the recovery has lost events to make up for:
+ * an entry finished (its result lost: asked again), the invitee answered (seen from FreeSWITCH's state).
+ */
+function whileDown(h: Harness, state: string, world: World): () => Promise<void> {
+  const { admin, invitee } = world;
+  const finishEntry = async (keys: string) => {
+    await admin.press(keys);
+    await h.until(() => admin.where().state !== 'collecting', 'the entry over while nobody listens');
+  };
+  switch (state) {
+    case 'authenticating':
+      return () => finishEntry(`${ADMIN_PIN}#`);
+    case 'dialing':
+      return () => finishEntry('801#');
+    case 'invitation.ringing':
+      return async () => {
+        await need(invitee).answer();
+        await h.until(() => need(invitee).where().state === 'parked', 'the invitee answered, parked');
+      };
+    default:
+      return async () => {};
+  }
+}
+
+/** One scenario: reach `state` in `flow`, inject `kind`, finish, check. */
+export async function runScenario(
+  h: Harness,
+  flow: Flow,
+  state: string,
+  kind: FaultKind,
+  figures: Figures,
+): Promise<void> {
+  const world = await reach(h, flow, state);
+  const reasked =
+    state === 'authenticating' || state === 'dialing'
+      ? h.nextCollect(world.admin, { timeoutMs: 15_000 })
+      : undefined;
+  figures.injected++;
+  await injectFault(h, kind, whileDown(h, state, world));
+  const expected = await finish(h, state, world, reasked);
+  await checkEnd(h, expected, figures);
+}
