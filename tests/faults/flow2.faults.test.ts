@@ -3,6 +3,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from '../e2e/support/harness.js';
 import {
+  closeHarness,
   type FaultKind,
   faultHarness,
   machineStates,
@@ -15,18 +16,10 @@ import {
 const figures = newFigures();
 let h: Harness | undefined;
 
-afterEach(async () => {
+afterEach(async (context) => {
   const harness = h;
   h = undefined;
-  if (harness === undefined) return;
-  try {
-    await harness.expectClean();
-  } catch (err) {
-    if (process.env.DYNCONF_E2E_LOGS) process.stderr.write(harness.logs.join(''));
-    throw err;
-  } finally {
-    await harness.close();
-  }
+  await closeHarness(harness, context.task.result?.state === 'fail');
 });
 
 afterAll(() => printFigures('flow 2, every state', figures));
@@ -36,7 +29,15 @@ const states = machineStates().filter((s) => !UNREACHABLE.escalation.includes(s)
 describe('flow 2: a fault at every state', () => {
   it('covers every state of the machine but the ones flow 2 cannot reach', () => {
     expect(states).toEqual(
-      expect.arrayContaining(['authenticating', 'restoringCall', 'inRoom', 'dialing', 'invitation.ringing', 'invitation.talking', 'invitation.voicemail']),
+      expect.arrayContaining([
+        'authenticating',
+        'restoringCall',
+        'inRoom',
+        'dialing',
+        'invitation.ringing',
+        'invitation.talking',
+        'invitation.voicemail',
+      ]),
     );
     expect(states).toHaveLength(machineStates().length - UNREACHABLE.escalation.length);
   });

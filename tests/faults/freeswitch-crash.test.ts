@@ -3,6 +3,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from '../e2e/support/harness.js';
 import {
+  closeHarness,
   type Flow,
   faultHarness,
   machineStates,
@@ -15,18 +16,10 @@ import {
 const figures = newFigures();
 let h: Harness | undefined;
 
-afterEach(async () => {
+afterEach(async (context) => {
   const harness = h;
   h = undefined;
-  if (harness === undefined) return;
-  try {
-    await harness.expectClean();
-  } catch (err) {
-    if (process.env.DYNCONF_E2E_LOGS) process.stderr.write(harness.logs.join(''));
-    throw err;
-  } finally {
-    await harness.close();
-  }
+  await closeHarness(harness, context.task.result?.state === 'fail');
 });
 
 afterAll(() => printFigures('FreeSWITCH restarting', figures));
@@ -49,7 +42,11 @@ describe('FreeSWITCH restarts under the sessions', () => {
         );
         await harness.until(
           () => harness.controller.sessions().length === 0,
-          () => `no session left (${harness.controller.sessions().map((s) => s.state).join(', ')})`,
+          () =>
+            `no session left (${harness.controller
+              .sessions()
+              .map((s) => s.state)
+              .join(', ')})`,
         );
         expect(harness.sim.channels()).toEqual([]);
         const { admin } = await harness.adminInRoom('1005');

@@ -183,6 +183,26 @@ const uuidPark: Handler = (core, args) => {
   return '+OK\n';
 };
 
+/**
+ * FreeSWITCH's first pass over api arguments (switch_separate_string on blanks, then
+ * cleanup_separated_string): `\s` `\n` `\r` `\t` become a space, newline, CR, tab. Other escapes (`\,`)
+ * are left for the split of the `{…}` variables, as FreeSWITCH does.
+ */
+function unescapeBlankSplit(token: string): string {
+  const controls: Record<string, string> = { s: ' ', n: '\n', r: '\r', t: '\t' };
+  let out = '';
+  for (let i = 0; i < token.length; i++) {
+    const ch = token[i] as string;
+    const next = token[i + 1];
+    if (ch !== '\\' || next === undefined) out += ch;
+    else {
+      out += controls[next] ?? `${ch}${next}`;
+      i++;
+    }
+  }
+  return out;
+}
+
 const ORIGINATE_USAGE =
   '-USAGE: <call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n';
 
@@ -191,7 +211,7 @@ const originate: Handler = (core, args) => {
   if (parsed === undefined || parsed.rest.length === 0 || parsed.rest[0] === '') return ORIGINATE_USAGE;
   let dial: ReturnType<typeof parseDialString>;
   try {
-    dial = parseDialString(parsed.dial);
+    dial = parseDialString(unescapeBlankSplit(parsed.dial));
   } catch (err) {
     if (err instanceof DialStringError) return '-ERR INVALID_NUMBER_FORMAT\n';
     throw err;

@@ -5,7 +5,13 @@
 import { expect } from 'vitest';
 import { adminSessionMachine } from '../../../machines/index.js';
 import type { SimCall } from '../../../src/simulator/index.js';
-import { ADMIN_PIN, type Harness, type HarnessOptions, startHarness, WRONG_PIN } from '../../e2e/support/harness.js';
+import {
+  ADMIN_PIN,
+  type Harness,
+  type HarnessOptions,
+  startHarness,
+  WRONG_PIN,
+} from '../../e2e/support/harness.js';
 
 export type Flow = 'access' | 'escalation';
 export type FaultKind = 'crash' | 'drop';
@@ -34,6 +40,23 @@ export const PHONES = {
   '803': { kind: 'voicemail' },
   '811': { kind: 'answer', afterMs: 300 },
 } as const;
+
+/**
+ * After each test: the harness must be clean (no session, no leg dynconf made outside a room), then it is
+ * closed. DYNCONF_E2E_LOGS=1 prints the controller's log of a failed test.
+ */
+export async function closeHarness(h: Harness | undefined, failed: boolean): Promise<void> {
+  if (h === undefined) return;
+  try {
+    await h.expectClean();
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    if (failed && process.env.DYNCONF_E2E_LOGS) process.stderr.write(h.logs.join(''));
+    await h.close();
+  }
+}
 
 export function faultHarness(options: HarnessOptions = {}): Promise<Harness> {
   return startHarness({
@@ -158,7 +181,7 @@ export async function reach(h: Harness, flow: Flow, state: string): Promise<Worl
     case 'invitation.talking':
     case 'invitation.voicemail': {
       const world = await inRoom(h, flow);
-      const number = { 'invitation.ringing': '802', 'invitation.talking': '801' }[state] ?? '803';
+      const number = state === 'invitation.ringing' ? '802' : state === 'invitation.talking' ? '801' : '803';
       const invitee = await h.dial(world.admin, number);
       await h.sessionState(world.admin.uuid, state);
       if (state !== 'invitation.ringing') {
@@ -238,10 +261,7 @@ function need(call: SimCall | undefined): SimCall {
  * orphan legs (up, but in no room and no bridge). Adds to `figures` and fails the test on any.
  */
 export async function checkEnd(h: Harness, expected: Expectation, figures: Figures): Promise<void> {
-  const alive = [
-    ...(expected.room?.members ?? []),
-    ...(expected.restored ?? []),
-  ];
+  const alive = [...(expected.room?.members ?? []), ...(expected.restored ?? [])];
   const inPlace = () => {
     if (expected.room !== undefined) {
       const { admin, members } = expected.room;
@@ -275,7 +295,9 @@ export async function checkEnd(h: Harness, expected: Expectation, figures: Figur
 }
 
 function describe(h: Harness): string {
-  const legs = h.sim.channels().map((c) => `${c.name} ${c.where.state}${c.where.room ? ` ${c.where.room}` : ''}`);
+  const legs = h.sim
+    .channels()
+    .map((c) => `${c.name} ${c.where.state}${c.where.room ? ` ${c.where.room}` : ''}`);
   const sessions = h.controller.sessions().map((s) => `${s.adminUuid.slice(0, 8)} ${s.state}`);
   return `legs: ${legs.join(', ') || 'none'}; sessions: ${sessions.join(', ') || 'none'}`;
 }
