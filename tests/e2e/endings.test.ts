@@ -5,23 +5,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { scaledClock } from '../../src/clock.js';
 import { DEFAULT_PROMPTS } from '../../src/prompts.js';
 import { startSimulator } from '../../src/simulator/index.js';
-import { type Harness, startHarness } from './support/harness.js';
+import { finishHarness, type Harness, startHarness } from './support/harness.js';
 
 let h: Harness | undefined;
 
 afterEach(async () => {
   const harness = h;
   h = undefined;
-  if (harness === undefined) return;
-  try {
-    await harness.expectClean();
-  } finally {
-    await harness.close();
-  }
+  await finishHarness(harness);
 });
-
-const heard = (harness: Harness, uuid: string, sound: string) =>
-  harness.sim.heard(uuid).some((item) => item.what === sound);
 
 describe('endings and edge cases', () => {
   it('the administrator hangs up in the room: the room goes on for its members', async () => {
@@ -65,7 +57,7 @@ describe('endings and edge cases', () => {
     await h.sessionState(admin.uuid, 'dialing');
     await admin.waitUntil('in-conference', { room, timeoutMs: 5000 });
     await h.sessionState(admin.uuid, 'inRoom');
-    expect(heard(h, admin.uuid, DEFAULT_PROMPTS['dial-tone'])).toBe(true);
+    expect(h.heard(admin.uuid, DEFAULT_PROMPTS['dial-tone'])).toBe(true);
     expect(h.controller.stats().invitations).toBe(0);
     expect(h.inviteeLegs()).toEqual([]);
     await admin.hangup();
@@ -74,11 +66,8 @@ describe('endings and edge cases', () => {
   it('the invitee rejects the call: back in the room with the rejected tone', async () => {
     h = await startHarness({ directory: { '805': { kind: 'reject' } } });
     const { admin, room } = await h.adminInRoom();
-    const collect = h.nextCollect(admin);
-    await admin.press('0');
-    await collect;
-    await admin.press('805#');
-    await h.until(() => heard(h as Harness, admin.uuid, DEFAULT_PROMPTS.rejected), 'the rejected tone');
+    await h.enterNumber(admin, '805');
+    await h.until(() => (h as Harness).heard(admin.uuid, DEFAULT_PROMPTS.rejected), 'the rejected tone');
     await admin.waitUntil('in-conference', { room });
     await h.sessionState(admin.uuid, 'inRoom');
     expect(h.inviteeLegs()).toEqual([]);

@@ -2,26 +2,15 @@
 // and every automatic return. Simulator and controller talk over the real event socket.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PROMPTS } from '../../src/prompts.js';
-import { ADMIN_PIN, type Harness, startHarness, WRONG_PIN } from './support/harness.js';
+import { ADMIN_PIN, finishHarness, type Harness, startHarness, WRONG_PIN } from './support/harness.js';
 
 let h: Harness | undefined;
 
 afterEach(async () => {
   const harness = h;
   h = undefined;
-  if (harness === undefined) return;
-  try {
-    await harness.expectClean();
-  } catch (err) {
-    if (process.env.DYNCONF_E2E_LOGS) process.stderr.write(harness.logs.join(''));
-    throw err;
-  } finally {
-    await harness.close();
-  }
+  await finishHarness(harness);
 });
-
-const heard = (harness: Harness, uuid: string, sound: string) =>
-  harness.sim.heard(uuid).some((item) => item.what === sound);
 
 describe('flow 1: dial 900', () => {
   it('wrong then right PIN, 0, dial 801, answer, ** — the room has the admin as moderator and the invitee', async () => {
@@ -30,7 +19,7 @@ describe('flow 1: dial 900', () => {
     const secondPrompt = h.nextCollect(admin);
     await h.enterPin(admin, WRONG_PIN);
     await secondPrompt;
-    expect(heard(h, admin.uuid, DEFAULT_PROMPTS['wrong-pin'])).toBe(true);
+    expect(h.heard(admin.uuid, DEFAULT_PROMPTS['wrong-pin'])).toBe(true);
     expect(h.session(admin.uuid)?.state).toBe('authenticating');
 
     await h.enterPin(admin);
@@ -46,8 +35,8 @@ describe('flow 1: dial 900', () => {
     const invitee = await h.dial(admin, '801');
     await h.sessionState(admin.uuid, 'invitation.talking');
     await h.until(() => admin.where().bridgedTo === invitee.uuid, 'admin bridged with the invitee');
-    expect(heard(h, admin.uuid, DEFAULT_PROMPTS['dial-tone'])).toBe(true);
-    expect(heard(h, admin.uuid, DEFAULT_PROMPTS.ringback)).toBe(true);
+    expect(h.heard(admin.uuid, DEFAULT_PROMPTS['dial-tone'])).toBe(true);
+    expect(h.heard(admin.uuid, DEFAULT_PROMPTS.ringback)).toBe(true);
     // Private: the room does not hear them (the admin left it).
     expect(h.sim.room(room)).toBeUndefined();
 
@@ -86,18 +75,15 @@ describe('flow 1: dial 900', () => {
     expect(h.session(admin.uuid)?.state).toBe('inRoom');
     await invitee.waitUntil('gone');
     expect(invitee.where().hangupCause).toBe('ORIGINATOR_CANCEL');
-    expect(heard(h, admin.uuid, DEFAULT_PROMPTS['no-answer'])).toBe(true);
+    expect(h.heard(admin.uuid, DEFAULT_PROMPTS['no-answer'])).toBe(true);
     await admin.hangup();
   });
 
   it('busy: back in the room with the busy tone', async () => {
     h = await startHarness({ directory: { '803': { kind: 'busy' } } });
     const { admin, room } = await h.adminInRoom();
-    const collect = h.nextCollect(admin);
-    await admin.press('0');
-    await collect;
-    await admin.press('803#');
-    await h.until(() => heard(h as Harness, admin.uuid, DEFAULT_PROMPTS.busy), 'the busy tone');
+    await h.enterNumber(admin, '803');
+    await h.until(() => (h as Harness).heard(admin.uuid, DEFAULT_PROMPTS.busy), 'the busy tone');
     await admin.waitUntil('in-conference', { room });
     await h.sessionState(admin.uuid, 'inRoom');
     expect(h.inviteeLegs()).toEqual([]);
@@ -107,11 +93,11 @@ describe('flow 1: dial 900', () => {
   it('an unknown extension: back in the room with the unreachable tone', async () => {
     h = await startHarness();
     const { admin, room } = await h.adminInRoom();
-    const collect = h.nextCollect(admin);
-    await admin.press('0');
-    await collect;
-    await admin.press('819#');
-    await h.until(() => heard(h as Harness, admin.uuid, DEFAULT_PROMPTS.unreachable), 'the unreachable tone');
+    await h.enterNumber(admin, '819');
+    await h.until(
+      () => (h as Harness).heard(admin.uuid, DEFAULT_PROMPTS.unreachable),
+      'the unreachable tone',
+    );
     await admin.waitUntil('in-conference', { room });
     await admin.hangup();
   });
@@ -119,12 +105,9 @@ describe('flow 1: dial 900', () => {
   it('a number no rule allows is refused: back in the room, nothing is called', async () => {
     h = await startHarness();
     const { admin, room } = await h.adminInRoom();
-    const collect = h.nextCollect(admin);
-    await admin.press('0');
-    await collect;
-    await admin.press('900123#');
+    await h.enterNumber(admin, '900123');
     await h.until(
-      () => heard(h as Harness, admin.uuid, DEFAULT_PROMPTS['not-allowed']),
+      () => (h as Harness).heard(admin.uuid, DEFAULT_PROMPTS['not-allowed']),
       'the not-allowed tone',
     );
     await admin.waitUntil('in-conference', { room });
@@ -184,7 +167,7 @@ describe('flow 1: dial 900', () => {
     await h.until(() => admin.where().bridgedTo === invitee.uuid, 'admin bridged with the invitee');
     await invitee.hangup();
     await admin.waitUntil('in-conference', { room });
-    expect(heard(h, admin.uuid, DEFAULT_PROMPTS['invitee-hung-up'])).toBe(true);
+    expect(h.heard(admin.uuid, DEFAULT_PROMPTS['invitee-hung-up'])).toBe(true);
     await h.sessionState(admin.uuid, 'inRoom');
     await admin.hangup();
   });
@@ -213,7 +196,7 @@ describe('flow 1: dial 900', () => {
     const invitee = await h.dial(admin, '804');
     await h.sessionState(admin.uuid, 'invitation.voicemail');
     await h.until(
-      () => heard(h as Harness, admin.uuid, DEFAULT_PROMPTS['voicemail-detected']),
+      () => (h as Harness).heard(admin.uuid, DEFAULT_PROMPTS['voicemail-detected']),
       'the voicemail-detected tone',
     );
     await admin.press('*#');
@@ -231,7 +214,7 @@ describe('flow 1: dial 900', () => {
     const invitee = await h.dial(admin, '804');
     await invitee.waitUntil('gone');
     await admin.waitUntil('in-conference', { room });
-    expect(heard(h, admin.uuid, DEFAULT_PROMPTS['voicemail-detected'])).toBe(true);
+    expect(h.heard(admin.uuid, DEFAULT_PROMPTS['voicemail-detected'])).toBe(true);
     await h.sessionState(admin.uuid, 'inRoom');
     await admin.hangup();
   });
@@ -246,7 +229,7 @@ describe('flow 1: dial 900', () => {
     }
     await h.enterPin(admin, WRONG_PIN);
     await admin.waitUntil('gone');
-    expect(heard(h, admin.uuid, DEFAULT_PROMPTS.goodbye)).toBe(true);
+    expect(h.heard(admin.uuid, DEFAULT_PROMPTS.goodbye)).toBe(true);
     expect(h.controller.stats().pinWrong).toBe(3);
   });
 });

@@ -2,22 +2,14 @@
 // socket dropping mid-call.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PROMPTS } from '../../src/prompts.js';
-import { type Harness, startHarness, WRONG_PIN } from './support/harness.js';
+import { finishHarness, type Harness, startHarness, WRONG_PIN } from './support/harness.js';
 
 let h: Harness | undefined;
 
 afterEach(async () => {
   const harness = h;
   h = undefined;
-  if (harness === undefined) return;
-  try {
-    await harness.expectClean();
-  } catch (err) {
-    if (process.env.DYNCONF_E2E_LOGS) process.stderr.write(harness.logs.join(''));
-    throw err;
-  } finally {
-    await harness.close();
-  }
+  await finishHarness(harness);
 });
 
 const ANSWER = { kind: 'answer', afterMs: 300 } as const;

@@ -80,12 +80,16 @@ export interface Harness {
   enterPin(call: SimCall, pin?: string): Promise<void>;
   /** Call 900, right PIN, in the room as moderator. */
   adminInRoom(from?: string): Promise<{ admin: SimCall; room: string }>;
+  /** `0`, dial tone, the number and `#` (whatever happens next). */
+  enterNumber(admin: SimCall, number: string): Promise<void>;
   /** `0`, dial tone, the number and `#`; resolves with the invitee leg once it exists. */
   dial(admin: SimCall, number: string): Promise<SimCall>;
   /** The session of an administrator leg (undefined when there is none). */
   session(adminUuid: string): SessionView | undefined;
   /** Waits until the administrator's session is in `state` (e.g. `invitation.talking`). */
   sessionState(adminUuid: string, state: string, options?: WaitOptions): Promise<SessionView>;
+  /** True once the leg has been played `sound` (a prompt or tone as the simulator records it). */
+  heard(uuid: string, sound: string): boolean;
   /** Legs dynconf originated (dynconf_role=invitee) that are up now. */
   inviteeLegs(): ChannelInfo[];
   /**
@@ -180,12 +184,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await harness.sessionState(admin.uuid, 'inRoom');
       return { admin, room: where.room ?? '' };
     },
-    async dial(admin, number) {
-      const before = new Set(harness.inviteeLegs().map((c) => c.uuid));
+    async enterNumber(admin, number) {
       const collect = nextCollect(admin);
       await admin.press('0');
       await collect;
       await admin.press(`${number}#`);
+    },
+    async dial(admin, number) {
+      const before = new Set(harness.inviteeLegs().map((c) => c.uuid));
+      await harness.enterNumber(admin, number);
       const leg = await until(
         () =>
           harness.inviteeLegs().find((c) => !before.has(c.uuid) && c.variables.dynconf_admin === admin.uuid),
@@ -203,6 +210,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         () => `session of ${adminUuid} in ${state} (now ${harness.session(adminUuid)?.state ?? 'none'})`,
         wait,
       ),
+    heard: (uuid, sound) => sim.heard(uuid).some((item) => item.what === sound),
     inviteeLegs: () => sim.channels().filter((c) => c.variables.dynconf_role === 'invitee'),
     async expectClean(wait = {}) {
       const timeoutMs = wait.timeoutMs ?? 5000;
@@ -231,6 +239,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
   return harness;
+}
+
+/**
+ * The end of every end-to-end test: the harness must have left nothing behind (expectClean), then it is
+ * closed. With DYNCONF_E2E_LOGS set, a failure prints the controller's log.
+ */
+export async function finishHarness(harness: Harness | undefined): Promise<void> {
+  if (harness === undefined) return;
+  try {
+    await harness.expectClean();
+  } catch (err) {
+    if (process.env.DYNCONF_E2E_LOGS) process.stderr.write(harness.logs.join(''));
+    throw err;
+  } finally {
+    await harness.close();
+  }
 }
 
 function describeLegs(channels: ChannelInfo[]): string {
