@@ -1,9 +1,10 @@
-// Health endpoints of the controller (GET /healthz, GET /readyz) and the probe the container runs.
-export { type ProbeIo, type ProbeOptions, parseProbeArgs, probeUrl, runHealthProbe } from './probe.js';
+// The probe the container runs against the controller's health endpoints (GET /healthz, GET /readyz of the
+// operator API in src/http).
 export {
   HEALTH_PATHS,
-  type HealthServer,
-  type HealthServerOptions,
-  type Readiness,
-  startHealthServer,
-} from './server.js';
+  type ProbeIo,
+  type ProbeOptions,
+  parseProbeArgs,
+  probeUrl,
+  runHealthProbe,
+} from './probe.js';

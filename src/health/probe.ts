@@ -1,7 +1,10 @@
 // The container health check: asks the running controller's own health endpoint (http.host, http.port of
 // the same configuration the controller read) and turns the answer into an exit code: 0 healthy, 1 not.
 import { formatConfigIssues, loadConfig } from '../config/index.js';
-import { HEALTH_PATHS } from './server.js';
+import { ROUTES } from '../http/api-spec.js';
+
+/** The operator API's health routes (src/http serves them): taken from its route table so both agree. */
+export const HEALTH_PATHS = { live: ROUTES.healthz.url, ready: ROUTES.readyz.url } as const;
 
 export interface ProbeIo {
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -10,7 +10,6 @@ import { loadOptionalExport } from '../../src/cli/entry-points.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { PinVerifier } from '../../src/config/index.js';
-import { startHealthServer } from '../../src/health/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dynconf-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -302,22 +301,32 @@ describe('status', () => {
   });
 
   it('falls back to the health endpoint when there is no /status', async () => {
+    // An older dynconf: /healthz and /readyz only, 404 for anything else.
     let ready = false;
-    const health = await startHealthServer({
-      port: 0,
-      isReady: () => ({ ready, reason: 'event socket down' }),
+    const asked: string[] = [];
+    const { server, port } = await listen((req, res) => {
+      asked.push(`${req.method} ${req.url}`);
+      const [status, body] =
+        req.url !== '/readyz'
+          ? [404, { error: 'not found' }]
+          : ready
+            ? [200, { status: 'ready' }]
+            : [503, { status: 'not ready', reason: 'event socket down' }];
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(`${JSON.stringify(body)}\n`);
     });
     try {
-      const env = { DYNCONF_HTTP__PORT: String(health.port) };
+      const env = { DYNCONF_HTTP__PORT: String(port) };
       const down = await run(['status', '--config', GOOD, '--json'], { env });
       expect(down.code).toBe(1);
       expect(JSON.parse(down.stdout)).toEqual({ status: 'not ready', reason: 'event socket down' });
+      expect(asked).toEqual(['GET /status', 'GET /readyz']);
       ready = true;
       const up = await run(['status', '--config', GOOD, '--json'], { env });
       expect(up.code).toBe(0);
       expect(JSON.parse(up.stdout)).toEqual({ status: 'ready' });
     } finally {
-      await health.close();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 

@@ -1,136 +1,152 @@
-import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type HealthServer,
-  parseProbeArgs,
-  probeUrl,
-  type Readiness,
-  runHealthProbe,
-  startHealthServer,
-} from '../../src/health/index.js';
+// The container's health probe against what really serves it: the operator API (src/http) on an ephemeral
+// port, ready or not as its event socket to the FreeSWITCH simulator is connected or not.
+import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/index.js';
+import { EslConnection } from '../../src/esl/connection.js';
+import { HEALTH_PATHS, parseProbeArgs, probeUrl, runHealthProbe } from '../../src/health/index.js';
+import { type OperatorApi, ROUTES, startOperatorApi } from '../../src/http/index.js';
+import { silentLogger } from '../../src/log.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 
-const servers: HealthServer[] = [];
+const lines: string[] = [];
+const io = (env: Record<string, string>) => ({
+  env: { DYNCONF_EVENT_SOCKET__PASSWORD: 'probe-test', DYNCONF_ADMIN_PINS: '4711', ...env },
+  cwd: process.cwd(),
+  stdout: { write: (text: string) => lines.push(text) },
+});
+const lastLine = () => lines.at(-1) ?? '';
 
-async function start(isReady: () => Readiness, port = 0): Promise<HealthServer> {
-  const server = await startHealthServer({ port, host: '127.0.0.1', isReady });
-  servers.push(server);
-  return server;
-}
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+afterEach(() => {
+  lines.length = 0;
 });
 
-async function get(url: string, method = 'GET') {
-  const response = await fetch(url, { method });
-  const text = await response.text();
-  return { status: response.status, text, headers: response.headers };
+/** Resolves with the first truthy value of `check`, polled every 10 ms. */
+async function until<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
-describe('health endpoints', () => {
-  it('answers /healthz with 200 whatever the readiness', async () => {
-    const server = await start(() => false);
-    const result = await get(`${server.url}/healthz`);
-    expect(result.status).toBe(200);
-    expect(JSON.parse(result.text)).toEqual({ status: 'ok' });
-    expect(result.headers.get('cache-control')).toBe('no-store');
+/** The operator API over an event-socket connection to `sim`, listening on `host`:<ephemeral>. */
+async function startApi(sim: Simulator, connection: EslConnection, host = '127.0.0.1'): Promise<OperatorApi> {
+  const parsed = parseConfig({
+    eventSocket: { host: sim.host, port: sim.port, password: sim.password },
+    adminPins: ['8642097531'],
+    http: { host, port: 0 },
   });
+  if (!parsed.ok) throw new Error(`test configuration: ${JSON.stringify(parsed.issues)}`);
+  return startOperatorApi({ config: parsed.config, logger: silentLogger(), connection });
+}
 
-  it('answers /readyz with 503 and the reason, then 200 once ready', async () => {
-    let state: Readiness = { ready: false, reason: 'event socket not connected' };
-    const server = await start(() => state);
-    const before = await get(`${server.url}/readyz`);
-    expect(before.status).toBe(503);
-    expect(JSON.parse(before.text)).toEqual({ status: 'not ready', reason: 'event socket not connected' });
-    state = true;
-    const after = await get(`${server.url}/readyz?verbose=1`);
-    expect(after.status).toBe(200);
-    expect(JSON.parse(after.text)).toEqual({ status: 'ready' });
-  });
+describe('health probe against the operator API', () => {
+  let sim: Simulator;
+  let connection: EslConnection;
+  let api: OperatorApi;
+  let env: Record<string, string>;
 
-  it('treats a readiness check that throws as not ready', async () => {
-    const server = await start(() => {
-      throw new Error('boom');
+  beforeAll(async () => {
+    sim = await startSimulator();
+    connection = new EslConnection({
+      host: sim.host,
+      port: sim.port,
+      password: sim.password,
+      logger: silentLogger(),
+      backoff: { initialMs: 20, maxMs: 200 },
     });
-    const result = await get(`${server.url}/readyz`);
-    expect(result.status).toBe(503);
-    expect(JSON.parse(result.text).reason).toBe('readiness check failed: boom');
+    connection.start();
+    api = await startApi(sim, connection);
+    env = { DYNCONF_HTTP__PORT: String(api.port) };
+  });
+  afterAll(async () => {
+    await api?.close();
+    await connection?.close();
+    await sim?.close();
   });
 
-  it('answers HEAD without a body, other methods with 405, other paths with 404', async () => {
-    const server = await start(() => true);
-    const head = await get(`${server.url}/readyz`, 'HEAD');
-    expect(head.status).toBe(200);
-    expect(head.text).toBe('');
-    const post = await get(`${server.url}/healthz`, 'POST');
-    expect(post.status).toBe(405);
-    expect(post.headers.get('allow')).toBe('GET, HEAD');
-    const other = await get(`${server.url}/status`);
-    expect(other.status).toBe(404);
+  it('probes the paths the operator API serves', () => {
+    expect(HEALTH_PATHS).toEqual({ live: ROUTES.healthz.url, ready: ROUTES.readyz.url });
   });
 
-  it('names the address when the port is taken', async () => {
-    const first = await start(() => true);
-    await expect(
-      startHealthServer({ port: first.port, host: '127.0.0.1', isReady: () => true }),
-    ).rejects.toThrow(`health endpoint cannot listen on 127.0.0.1:${first.port}: address in use`);
+  it('exits 0 while the event socket is connected, 1 with the reason while it is not', async () => {
+    await until(() => connection.state === 'connected', 'the event socket connected');
+    expect(await runHealthProbe(io(env))).toBe(0);
+    expect(lastLine()).toBe(`healthy: http://127.0.0.1:${api.port}/readyz 200 {"status":"ready"}\n`);
+
+    sim.faults.refuseConnections(true);
+    sim.faults.dropConnections();
+    try {
+      await until(() => connection.state !== 'connected', 'the event socket dropped');
+      expect(await runHealthProbe(io(env))).toBe(1);
+      expect(lastLine()).toBe(
+        `unhealthy: http://127.0.0.1:${api.port}/readyz 503 {"status":"not ready","reason":"event socket reconnecting"}\n`,
+      );
+
+      // --live asks /healthz: the process answers even though FreeSWITCH is gone.
+      const live = parseProbeArgs(['--live']);
+      if ('error' in live) throw new Error(live.error);
+      expect(await runHealthProbe(io(env), live)).toBe(0);
+      expect(lastLine()).toBe(`healthy: http://127.0.0.1:${api.port}/healthz 200 {"status":"ok"}\n`);
+    } finally {
+      sim.faults.refuseConnections(false);
+    }
+
+    await until(() => connection.state === 'connected', 'the event socket back');
+    expect(await runHealthProbe(io(env))).toBe(0);
   });
 
-  it('refuses a port out of range', async () => {
-    await expect(startHealthServer({ port: 70000, isReady: () => true })).rejects.toThrow(RangeError);
+  it('reaches an API listening on every address (http.host 0.0.0.0, as in the container)', async () => {
+    const wide = await startApi(sim, connection, '0.0.0.0');
+    try {
+      await until(() => connection.state === 'connected', 'the event socket connected');
+      const code = await runHealthProbe(
+        io({ DYNCONF_HTTP__HOST: '0.0.0.0', DYNCONF_HTTP__PORT: String(wide.port) }),
+      );
+      expect(lastLine()).toBe(`healthy: http://127.0.0.1:${wide.port}/readyz 200 {"status":"ready"}\n`);
+      expect(code).toBe(0);
+    } finally {
+      await wide.close();
+    }
   });
 
-  it('closes (twice is fine) and then refuses connections', async () => {
-    const server = await startHealthServer({ port: 0, isReady: () => true });
-    await server.close();
-    await server.close();
-    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  it('reports connection refused once the API has stopped', async () => {
+    const stopped = await startApi(sim, connection);
+    await stopped.close();
+    expect(await runHealthProbe(io({ DYNCONF_HTTP__PORT: String(stopped.port) }))).toBe(1);
+    expect(lastLine()).toBe(`unhealthy: http://127.0.0.1:${stopped.port}/readyz (connection refused)\n`);
   });
 });
 
-describe('health probe', () => {
-  const lines: string[] = [];
-  const io = (env: Record<string, string>) => ({
-    env: { DYNCONF_EVENT_SOCKET__PASSWORD: 'probe-test', DYNCONF_ADMIN_PINS: '4711', ...env },
-    cwd: process.cwd(),
-    stdout: { write: (text: string) => lines.push(text) },
+describe('health probe failures without an answer', () => {
+  it('gives up after --timeout-ms when the port accepts but never answers', async () => {
+    const sockets: Socket[] = [];
+    const silent: TcpServer = createTcpServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      expect(await runHealthProbe(io({ DYNCONF_HTTP__PORT: String(port) }), { timeoutMs: 200 })).toBe(1);
+      expect(lastLine()).toBe(`unhealthy: http://127.0.0.1:${port}/readyz (no answer in time)\n`);
+      expect(sockets.length).toBe(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
-  afterEach(() => {
-    lines.length = 0;
-  });
-
-  it('exits 0 when the controller is ready and 1 when it is not', async () => {
-    let ready = false;
-    const server = await start(() => ({ ready, reason: 'event socket not connected' }));
-    const env = { DYNCONF_HTTP__PORT: String(server.port) };
-    expect(await runHealthProbe(io(env))).toBe(1);
-    expect(lines.join('')).toContain('unhealthy');
-    expect(lines.join('')).toContain('event socket not connected');
-    ready = true;
-    expect(await runHealthProbe(io(env))).toBe(0);
-    expect(lines.at(-1)).toMatch(/^healthy: http:\/\/127\.0\.0\.1:\d+\/readyz 200/);
-  });
-
-  it('checks /healthz with --live', async () => {
-    const server = await start(() => false);
-    const options = parseProbeArgs(['--live']);
-    if ('error' in options) throw new Error(options.error);
-    expect(await runHealthProbe(io({ DYNCONF_HTTP__PORT: String(server.port) }), options)).toBe(0);
-    expect(lines.at(-1)).toContain('/healthz 200');
-  });
-
-  it('reports connection refused when nothing listens', async () => {
-    const port = await freePort();
-    expect(await runHealthProbe(io({ DYNCONF_HTTP__PORT: String(port) }))).toBe(1);
-    expect(lines.at(-1)).toContain('connection refused');
-  });
-
-  it('fails on a switched-off endpoint and on a bad configuration', async () => {
+  it('fails on a switched-off endpoint and on a bad configuration, naming the field', async () => {
     expect(await runHealthProbe(io({ DYNCONF_HTTP__PORT: '0' }))).toBe(1);
-    expect(lines.at(-1)).toContain('switched off');
+    expect(lastLine()).toContain('switched off');
     expect(await runHealthProbe(io({ DYNCONF_HTTP__PORT: 'eighty' }))).toBe(1);
-    expect(lines.at(-1)).toContain('http.port');
+    expect(lines.join('')).toMatch(/^unhealthy: invalid configuration\n/m);
+    expect(lastLine()).toContain('http.port');
   });
 
   it('parses its arguments and maps wildcard listen addresses to this machine', () => {
@@ -143,14 +159,3 @@ describe('health probe', () => {
     expect(probeUrl('10.1.2.3', 9000, '/readyz')).toBe('http://10.1.2.3:9000/readyz');
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
