@@ -13,12 +13,7 @@ import type { Logger } from '../log.js';
 import { DynconfMetrics, runtimeMetricsHooks } from '../metrics/index.js';
 import type { EslPort } from '../runtime/commander.js';
 import { STAR0_SUBCLASS } from '../runtime/escalation.js';
-import {
-  type DrainReport,
-  type RecoveryReport,
-  Runtime,
-  type RuntimeStats,
-} from '../runtime/runtime.js';
+import { type DrainReport, type RecoveryReport, Runtime, type RuntimeStats } from '../runtime/runtime.js';
 import type { Session, SessionView } from '../runtime/session.js';
 import { startControllerNodes } from './nodes.js';
 
@@ -219,35 +214,30 @@ export async function runControllerMain(options: ControllerMainOptions): Promise
     { eventSocket: `${config.eventSocket.host}:${config.eventSocket.port}`, configFile: options.configFile },
     'dynconf controller running',
   );
-  const signal = await signals.next();
+  const signal = await signals.first;
   logger.info({ signal, activeSessions: controller.sessions().length }, 'stopping: draining the calls');
-  // Graceful: every call to a safe place while the event socket is still there (Controller.drain); a
-  // second signal stops at once.
-  const drained = await Promise.race([controller.drain(), signals.next().then(() => undefined)]);
-  if (drained === undefined) logger.warn('second signal: stopping without waiting for the calls');
-  else logger.info(drained, 'drained');
+  // Every call to a safe place while the event socket is still there (Controller.drain, bounded by its
+  // own timeout). Further signals are ignored meanwhile: a process group gets each signal more than once
+  // (npx, tsx and a terminal all pass it on).
+  const drained = await controller.drain();
+  logger.info(drained, 'drained');
   await http?.close();
   await controller.stop();
   signals.close();
   return 0;
 }
 
-/** SIGINT / SIGTERM in the order they came (none is lost before it is asked for), until closed. */
-function signalQueue(): { next(): Promise<NodeJS.Signals>; close(): void } {
-  const arrived: NodeJS.Signals[] = [];
-  const waiting: Array<(signal: NodeJS.Signals) => void> = [];
-  const onSignal = (signal: NodeJS.Signals) => {
-    const waiter = waiting.shift();
-    if (waiter) waiter(signal);
-    else arrived.push(signal);
-  };
+/** The first SIGINT or SIGTERM (listening from now on, so none kills the process meanwhile). */
+function signalQueue(): { first: Promise<NodeJS.Signals>; close(): void } {
+  let resolveFirst: (signal: NodeJS.Signals) => void = () => {};
+  const first = new Promise<NodeJS.Signals>((resolve) => {
+    resolveFirst = resolve;
+  });
+  const onSignal = (signal: NodeJS.Signals) => resolveFirst(signal);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
-    next: () => {
-      const signal = arrived.shift();
-      return signal !== undefined ? Promise.resolve(signal) : new Promise((resolve) => waiting.push(resolve));
-    },
+    first,
     close: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -34,7 +34,14 @@ export const ROLE = {
 } as const;
 
 /** Every variable dynconf puts on an administrator's leg (cleared when the leg goes back to a plain call). */
-export const ADMIN_MARKS = [MARK.session, MARK.flow, MARK.room, MARK.other, MARK.state, MARK.machine] as const;
+export const ADMIN_MARKS = [
+  MARK.session,
+  MARK.flow,
+  MARK.room,
+  MARK.other,
+  MARK.state,
+  MARK.machine,
+] as const;
 
 /** A decoded snapshot above this size is refused (a packed value is a few hundred bytes). */
 const MAX_MACHINE_BYTES = 256 * 1024;

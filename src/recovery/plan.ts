@@ -1,9 +1,10 @@
 // Sorts FreeSWITCH's channels by what they are to dynconf (pure): administrators with a session mark,
 // callers of the access number nobody serves yet, legs dynconf called or holds for an administrator, and
 // everything else (left alone).
-import type { ChannelFacts, SwitchState } from './switch-state.js';
+import { DIAL_VARIABLE, PIN_VARIABLE, READ_RESULT, RESULT_READ } from '../runtime/settings.js';
 import { type AdminMarks, MARK, ROLE, readAdminMarks } from './marks.js';
-import { GONE, type LegFacts } from './reconcile.js';
+import { type EntryFacts, GONE, type LegFacts } from './reconcile.js';
+import type { ChannelFacts, SwitchState } from './switch-state.js';
 
 export interface MarkedAdmin {
   readonly facts: ChannelFacts;
@@ -50,7 +51,31 @@ export function planRecovery(state: SwitchState): RecoveryPlan {
 
 export function legFacts(facts: ChannelFacts | undefined): LegFacts {
   if (facts === undefined) return GONE;
-  return { exists: true, answered: facts.answered, room: facts.room, bridgedTo: facts.bridgedTo };
+  return {
+    exists: true,
+    answered: facts.answered,
+    room: facts.room,
+    bridgedTo: facts.bridgedTo,
+    entry: entryOf(facts),
+  };
+}
+
+/**
+ * play_and_get_digits clears `read_result` when an entry starts and sets it when it ends; the controller
+ * marks it `dynconf_read` once it has read the result (and cleared the digits). `current_application`
+ * names the last app started (it stays after the app ends, trace README). So: a value of the entry's own
+ * → an unread result (unless it says success with no digits left: half read, ask again); marked read →
+ * nothing to take over; unset and the last app is the entry → it runs.
+ */
+export function entryOf(facts: ChannelFacts): EntryFacts {
+  const variable = (name: string) => facts.info.variable(name);
+  const result = variable(READ_RESULT);
+  if (result === RESULT_READ) return 'none';
+  if (result !== undefined) {
+    const digits = variable(PIN_VARIABLE) ?? variable(DIAL_VARIABLE);
+    return result === 'success' && digits === undefined ? 'none' : 'completed';
+  }
+  return variable('current_application') === 'play_and_get_digits' ? 'running' : 'none';
 }
 
 /**

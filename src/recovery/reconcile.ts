@@ -10,6 +10,12 @@
 // restored), reports what did happen (answered, rebridged, in the room), and re-arms the deadlines.
 import type { EffectRequest, SessionContext, SessionEvent } from '../../machines/index.js';
 
+/**
+ * A digit entry (play_and_get_digits) on the leg: `running` (the last app started, no result yet),
+ * `completed` (a result nobody has read: `read_result` is set), or `none`.
+ */
+export type EntryFacts = 'running' | 'completed' | 'none';
+
 /** What FreeSWITCH says about one leg of the session. */
 export interface LegFacts {
   readonly exists: boolean;
@@ -18,9 +24,16 @@ export interface LegFacts {
   readonly room: string | undefined;
   /** The leg it is bridged with. */
   readonly bridgedTo: string | undefined;
+  readonly entry: EntryFacts;
 }
 
-export const GONE: LegFacts = { exists: false, answered: false, room: undefined, bridgedTo: undefined };
+export const GONE: LegFacts = {
+  exists: false,
+  answered: false,
+  room: undefined,
+  bridgedTo: undefined,
+  entry: 'none',
+};
 
 export interface ReconcileInput {
   /** The machine's state, as `stateName` writes it (`inRoom`, `invitation.talking`, …). */
@@ -48,6 +61,18 @@ export type RecoveryStep =
   | { readonly kind: 'send'; readonly event: SessionEvent }
   /** An effect to carry out again (every effect is idempotent). */
   | { readonly kind: 'effect'; readonly effect: EffectRequest }
+  /**
+   * The PIN or number entry on the administrator's leg is still there: `running` (wait for its result)
+   * or `completed` (its result is on the channel, unread). A session of this controller already waits
+   * for it (feed it the result); a restored one takes it over. Where neither holds, it is asked again.
+   */
+  | {
+      readonly kind: 'entry';
+      readonly entry: 'pin' | 'number';
+      readonly status: 'running' | 'completed';
+      /** The effect that asks again, if the entry cannot be taken over. */
+      readonly reask: EffectRequest;
+    }
   /** Flow 2: the presser is still in the two-party call: take them out of it (park_after_bridge, park). */
   | { readonly kind: 'prepare-escalation' }
   /** Flow 2: the other party hears hold music again (what played before is stopped first). */
@@ -111,12 +136,11 @@ export function reconcileState(input: ReconcileInput): RecoveryStep[] {
         if (input.admin.bridgedTo === input.otherUuid) steps.push({ kind: 'prepare-escalation' });
         else steps.push({ kind: 'rehold' });
       }
-      // The entry's result may be lost with the events: ask again (a running entry is cut short).
-      effect({
+      const reask: EffectRequest = {
         type: 'collectPin',
         params: { attempt: context.pinFailures + 1, maxAttempts: context.settings.maxPinAttempts },
-      });
-      reasked.add('pin');
+      };
+      if (!takeOverEntry(input, 'pin', reask, steps)) reasked.add('pin');
       break;
     }
     case 'restoringCall':
@@ -140,8 +164,9 @@ export function reconcileState(input: ReconcileInput): RecoveryStep[] {
       }
       break;
     case 'dialing':
-      effect({ type: 'leaveRoomAndCollectNumber', params: undefined });
-      reasked.add('dial');
+      if (!takeOverEntry(input, 'number', { type: 'leaveRoomAndCollectNumber', params: undefined }, steps)) {
+        reasked.add('dial');
+      }
       break;
     case 'invitation.ringing':
       if (invitation === null || invitee === undefined || !invitee.exists) break;
@@ -161,6 +186,25 @@ export function reconcileState(input: ReconcileInput): RecoveryStep[] {
   }
   steps.push(...deadlines(input, reasked));
   return steps;
+}
+
+/**
+ * The entry the machine waits for: taken over if it still runs or its result is unread on the channel;
+ * else asked again (its result was lost; a prompt running is cut short). False when asked again.
+ */
+function takeOverEntry(
+  input: ReconcileInput,
+  entry: 'pin' | 'number',
+  reask: EffectRequest,
+  steps: RecoveryStep[],
+): boolean {
+  const status = input.admin.entry;
+  if (status === 'none') {
+    steps.push({ kind: 'effect', effect: reask });
+    return false;
+  }
+  steps.push({ kind: 'entry', entry, status, reask });
+  return true;
 }
 
 /**

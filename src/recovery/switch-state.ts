@@ -107,7 +107,8 @@ export async function readSwitchState(commander: Commander, logger: Logger): Pro
   const listed = await commander.api(conferenceJsonList(), logger);
   // No room at all: FreeSWITCH 1.10 answers `-ERR No active conferences.` to a bare json_list.
   const listBody = listed.ok ? listed.body : /No active conferences/i.test(listed.error) ? '[]' : undefined;
-  if (listBody === undefined) return { ok: false, error: `conference json_list: ${listed.ok || listed.error}` };
+  if (listBody === undefined)
+    return { ok: false, error: `conference json_list: ${listed.ok || listed.error}` };
   const rows = parseShowChannelsJson(shown.body);
   if (!rows.ok) return { ok: false, error: `show channels: ${rows.reason}` };
   const dumps = new Map<string, DumpReply>();

@@ -10,14 +10,16 @@ import type {
   SessionEffects,
   SessionEvent,
 } from '../../machines/index.js';
-import { bridge, conferenceMember, originate, unsetVariable } from '../esl/commands.js';
+import { bridge, conferenceMember, originate, setVariable, unsetVariable } from '../esl/commands.js';
+import type { EventOf } from '../esl/events.js';
 import type { PromptId } from '../prompts.js';
+import { MARK, ROLE } from '../recovery/marks.js';
 import { resolveRoute } from '../routing.js';
 import { describe } from './commander.js';
 import { HANGUP_AFTER_BRIDGE, PARK_AFTER_BRIDGE } from './leg-actions.js';
 import type { Leg } from './legs.js';
 import type { Session } from './session.js';
-import { DIAL_VARIABLE, PIN_VARIABLE } from './settings.js';
+import { DIAL_VARIABLE, PIN_VARIABLE, READ_RESULT, RESULT_READ } from './settings.js';
 import { readDigits } from './translate.js';
 
 /** Seconds an originate may ring beyond the machine's own ring deadline (a backstop, not the deadline). */
@@ -25,7 +27,22 @@ const ORIGINATE_SLACK_SEC = 5;
 /** Clock ms the other party of flow 2 may take to park after the presser was taken out of the call. */
 const HOLD_PARK_WAIT_MS = 5_000;
 
-export function createEffects(session: Session): SessionEffects {
+/** The completion of a digit collection the controller did not start (found running after a restart). */
+export interface AdoptedEntry {
+  /** Its result, when FreeSWITCH had finished it already (rebuilt from the channel's variables). */
+  readonly completed?: EventOf<'channel-execute-complete'>;
+}
+
+/** The machine's effects, and what recovery needs besides. */
+export interface RuntimeEffects extends SessionEffects {
+  /**
+   * Takes over the PIN or number entry running on the administrator's leg (started by a controller that
+   * is gone): waits for its result, or uses `completed`, and reports it like an entry of its own.
+   */
+  adoptEntry(kind: 'pin' | 'number', adopted: AdoptedEntry): void;
+}
+
+export function createEffects(session: Session): RuntimeEffects {
   const { actions, deps, admin } = session;
   const { settings, timers, commander } = deps;
   const log = session.logger;
@@ -45,49 +62,98 @@ export function createEffects(session: Session): SessionEffects {
   const other = (): Leg | undefined => session.other;
   const invitee = (legId: string): Leg | undefined => session.leg(legId);
 
-  return {
-    collectPin() {
-      session.enqueue(admin, 'collectPin', async () => {
+  /**
+   * Clears an entry's result from the channel once read, and marks it read: a recovery takes over a result
+   * only if it is unread (see recovery/plan.ts entryOf).
+   */
+  const forget = async (variable: string) => {
+    await actions.api(unsetVariable(admin.uuid, variable));
+    await actions.api(unsetVariable(admin.uuid, `${variable}_invalid`));
+    await actions.api(setVariable(admin.uuid, READ_RESULT, RESULT_READ));
+  };
+
+  const pinEntry = (adopted?: AdoptedEntry) => {
+    session.enqueue(admin, adopted ? 'collectPin (taken over)' : 'collectPin', async () => {
+      const result = await actions.collect(
+        admin,
+        session.queue(admin),
+        settings.pinEntry,
+        settings.session.pinEntryTimeoutMs,
+        adopted,
+      );
+      if (result.kind === 'failed') return failed('collectPin', result.detail);
+      if (result.kind !== 'done') return;
+      const entry = readDigits(result.event, PIN_VARIABLE);
+      // The PIN must not linger on the channel, where later events would carry it.
+      await forget(PIN_VARIABLE);
+      const now = session.now();
+      const locked = deps.guard.check(session.lockoutKey, now);
+      if (locked !== undefined) {
+        deps.counters.lockouts++;
+        log.warn({ caller: session.lockoutKey, reason: locked }, 'caller is locked out; PIN refused');
+        return send({ type: 'caller.lockedOut', at: session.now() });
+      }
+      if (entry.kind === 'none') {
+        deps.counters.pinNoInput++;
+        log.info('no PIN entered');
+        return send({ type: 'pin.entered', at: session.now(), result: 'no-input' });
+      }
+      const correct = await deps.pins.verify(entry.digits);
+      if (correct) {
+        deps.counters.pinCorrect++;
+        log.info('PIN accepted');
+        return send({ type: 'pin.entered', at: session.now(), result: 'correct' });
+      }
+      deps.counters.pinWrong++;
+      const lockout = deps.guard.recordFailure(session.lockoutKey, session.now());
+      if (lockout !== undefined) {
+        deps.counters.lockouts++;
+        log.warn({ caller: session.lockoutKey, reason: lockout }, 'wrong PIN; caller locked out');
+        return send({ type: 'caller.lockedOut', at: session.now() });
+      }
+      log.info('wrong PIN');
+      send({ type: 'pin.entered', at: session.now(), result: 'wrong' });
+    });
+  };
+
+  const numberEntry = (adopted?: AdoptedEntry) => {
+    session.enqueue(
+      admin,
+      adopted ? 'leaveRoomAndCollectNumber (taken over)' : 'leaveRoomAndCollectNumber',
+      async () => {
         const result = await actions.collect(
           admin,
           session.queue(admin),
-          settings.pinEntry,
-          settings.session.pinEntryTimeoutMs,
+          settings.numberEntry,
+          settings.session.dialEntryTimeoutMs,
+          adopted,
         );
-        if (result.kind === 'failed') return failed('collectPin', result.detail);
+        if (result.kind === 'failed') return failed('leaveRoomAndCollectNumber', result.detail);
         if (result.kind !== 'done') return;
-        const entry = readDigits(result.event, PIN_VARIABLE);
-        // The PIN must not linger on the channel, where later events would carry it.
-        await actions.api(unsetVariable(admin.uuid, PIN_VARIABLE));
-        await actions.api(unsetVariable(admin.uuid, `${PIN_VARIABLE}_invalid`));
-        const now = session.now();
-        const locked = deps.guard.check(session.lockoutKey, now);
-        if (locked !== undefined) {
-          deps.counters.lockouts++;
-          log.warn({ caller: session.lockoutKey, reason: locked }, 'caller is locked out; PIN refused');
-          return send({ type: 'caller.lockedOut', at: session.now() });
-        }
+        const entry = readDigits(result.event, DIAL_VARIABLE);
+        await forget(DIAL_VARIABLE);
         if (entry.kind === 'none') {
-          deps.counters.pinNoInput++;
-          log.info('no PIN entered');
-          return send({ type: 'pin.entered', at: session.now(), result: 'no-input' });
+          log.info('no number dialed');
+          return send({ type: 'number.none', at: session.now() });
         }
-        const correct = await deps.pins.verify(entry.digits);
-        if (correct) {
-          deps.counters.pinCorrect++;
-          log.info('PIN accepted');
-          return send({ type: 'pin.entered', at: session.now(), result: 'correct' });
-        }
-        deps.counters.pinWrong++;
-        const lockout = deps.guard.recordFailure(session.lockoutKey, session.now());
-        if (lockout !== undefined) {
-          deps.counters.lockouts++;
-          log.warn({ caller: session.lockoutKey, reason: lockout }, 'wrong PIN; caller locked out');
-          return send({ type: 'caller.lockedOut', at: session.now() });
-        }
-        log.info('wrong PIN');
-        send({ type: 'pin.entered', at: session.now(), result: 'wrong' });
-      });
+        send({
+          type: 'number.dialed',
+          at: session.now(),
+          digits: entry.digits,
+          route: routeFor(session, entry.digits),
+        });
+      },
+    );
+  };
+
+  return {
+    collectPin() {
+      pinEntry();
+    },
+
+    adoptEntry(kind, adopted) {
+      if (kind === 'pin') pinEntry(adopted);
+      else numberEntry(adopted);
     },
 
     announce({ prompt }) {
@@ -159,27 +225,7 @@ export function createEffects(session: Session): SessionEffects {
     },
 
     leaveRoomAndCollectNumber() {
-      session.enqueue(admin, 'leaveRoomAndCollectNumber', async () => {
-        const result = await actions.collect(
-          admin,
-          session.queue(admin),
-          settings.numberEntry,
-          settings.session.dialEntryTimeoutMs,
-        );
-        if (result.kind === 'failed') return failed('leaveRoomAndCollectNumber', result.detail);
-        if (result.kind !== 'done') return;
-        const entry = readDigits(result.event, DIAL_VARIABLE);
-        if (entry.kind === 'none') {
-          log.info('no number dialed');
-          return send({ type: 'number.none', at: session.now() });
-        }
-        send({
-          type: 'number.dialed',
-          at: session.now(),
-          digits: entry.digits,
-          route: routeFor(session, entry.digits),
-        });
-      });
+      numberEntry();
     },
 
     callInvitee({ legId, route }) {
@@ -207,9 +253,10 @@ export function createEffects(session: Session): SessionEffects {
           ...(decision.callerIdName === undefined ? {} : { callerIdName: decision.callerIdName }),
           variables: {
             ...PARK_AFTER_BRIDGE,
-            dynconf_role: 'invitee',
-            dynconf_admin: admin.uuid,
-            dynconf_room: session.room,
+            // Whose leg it is, kept on FreeSWITCH (recovery/marks.ts).
+            [MARK.role]: ROLE.invitee,
+            [MARK.admin]: admin.uuid,
+            [MARK.room]: session.room,
           },
         });
         if (!command.ok) return failed('callInvitee', describe(command.error), legId);
@@ -243,6 +290,8 @@ export function createEffects(session: Session): SessionEffects {
         if (admin.gone) return;
         // B has these from its originate; A needs them so that ending the private talk parks it (trace 06).
         await actions.setVariables(admin, PARK_AFTER_BRIDGE);
+        // `**` or `*#` came before the bridge was made: the invitee is the room's now, or hung up.
+        if (leg.invitee.joined || leg.invitee.cancelled) return;
         const sent = await actions.api(bridge(admin.uuid, leg.uuid));
         if (!sent.ok) return failed('bridgeAdminAndInvitee', sent.error, legId);
         admin.parked = false;

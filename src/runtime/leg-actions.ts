@@ -19,7 +19,7 @@ import type { EventOf } from '../esl/events.js';
 import type { Logger } from '../log.js';
 import type { Commander, CommandOutcome } from './commander.js';
 import type { LegQueue } from './leg-queue.js';
-import type { Leg } from './legs.js';
+import { ADOPTED_ENTRY, type Leg } from './legs.js';
 import type { DigitCollection } from './settings.js';
 
 /** Clock ms to wait for a leg to park after a transfer to park. */
@@ -181,24 +181,42 @@ export class LegActions {
   /**
    * play_and_get_digits on the parked leg; the result is the CHANNEL_EXECUTE_COMPLETE carrying our
    * event uuid. A step queued behind it on the same leg supersedes it (the entry is cut short by a park).
+   * `adopted`: the entry already runs (started by a controller that is gone): nothing is sent, the result
+   * is the completion of whatever play_and_get_digits runs on the leg, or `adopted.completed`.
    */
-  async collect(leg: Leg, queue: LegQueue, entry: DigitCollection, boundMs: number): Promise<CollectResult> {
+  async collect(
+    leg: Leg,
+    queue: LegQueue,
+    entry: DigitCollection,
+    boundMs: number,
+    adopted?: { readonly completed?: EventOf<'channel-execute-complete'> },
+  ): Promise<CollectResult> {
     if (queue.pendingCount > 0) return { kind: 'superseded' };
-    await this.stopLooping(leg);
-    if (!(await this.ensureParked(leg)))
-      return leg.gone ? { kind: 'gone' } : { kind: 'failed', detail: 'not parked' };
-    if (queue.pendingCount > 0) return { kind: 'superseded' };
-    const eventUuid = randomUUID();
+    if (adopted?.completed !== undefined) return { kind: 'done', event: adopted.completed };
+    if (adopted === undefined) {
+      await this.stopLooping(leg);
+      if (!(await this.ensureParked(leg)))
+        return leg.gone ? { kind: 'gone' } : { kind: 'failed', detail: 'not parked' };
+      if (queue.pendingCount > 0) return { kind: 'superseded' };
+    }
+    const eventUuid = adopted === undefined ? randomUUID() : ADOPTED_ENTRY;
     leg.collecting = eventUuid;
-    const wait = leg.waitCompleted(eventUuid, boundMs);
+    const wait =
+      adopted === undefined
+        ? leg.waitCompleted(eventUuid, boundMs)
+        : leg.waitFor(
+            (e) =>
+              e.type === 'channel-execute-complete' &&
+              e.channel.uuid === leg.uuid &&
+              e.application === 'play_and_get_digits',
+            boundMs,
+          );
     queue.onQueued = wait.interrupt;
     try {
-      const sent = await this.#d.commander.execute(
-        leg.uuid,
-        playAndGetDigits(entry),
-        this.#d.logger,
-        eventUuid,
-      );
+      const sent =
+        adopted === undefined
+          ? await this.#d.commander.execute(leg.uuid, playAndGetDigits(entry), this.#d.logger, eventUuid)
+          : { ok: true as const };
       if (!sent.ok) {
         wait.interrupt();
         leg.collecting = undefined;

@@ -6,6 +6,9 @@ import type { DynconfEvent } from '../esl/events.js';
 
 export type LegRole = 'admin' | 'other' | 'invitee' | 'related';
 
+/** `collecting` of an entry this controller did not start (taken over after a restart). */
+export const ADOPTED_ENTRY = 'adopted';
+
 export type WaitOutcome = 'matched' | 'gone' | 'timeout' | 'superseded';
 
 export interface WaitResult {
@@ -56,7 +59,7 @@ export class Leg {
   looping: string | undefined;
   /** Its CHANNEL_EXECUTE was seen: it runs now (a break sent before that would find nothing to stop). */
   loopingStarted = false;
-  /** Event uuid of a play_and_get_digits we started, until it completes. */
+  /** Event uuid of a play_and_get_digits we started (or ADOPTED_ENTRY), until it completes. */
   collecting: string | undefined;
   readonly invitee: InviteeFacts = {
     answered: false,
@@ -102,7 +105,10 @@ export class Leg {
           if (event.application === 'conference') this.inRoom = false;
           if (event.applicationUuid !== undefined && event.applicationUuid === this.looping)
             this.looping = undefined;
-          if (event.applicationUuid !== undefined && event.applicationUuid === this.collecting)
+          if (
+            (event.applicationUuid !== undefined && event.applicationUuid === this.collecting) ||
+            (this.collecting === ADOPTED_ENTRY && event.application === 'play_and_get_digits')
+          )
             this.collecting = undefined;
           break;
         case 'channel-hangup':

@@ -2,10 +2,17 @@
 // events of no session may start one — flow 1 when an inbound call marked dynconf_role=admin parks,
 // flow 2 when `*0` is pressed in a marked two-party call (escalation.ts). Dialplan noise (hash, export,
 // set, …) routes nowhere and is dropped. One session's failure never reaches another.
-import { restoreSession, type SessionEvent } from '../../machines/index.js';
+import type { Snapshot } from 'xstate';
+import { type Flow, restoreSession, type SessionEvent } from '../../machines/index.js';
 import type { Clock } from '../clock.js';
 import { type Config, PinVerifier } from '../config/index.js';
-import { cancelScheduledTasks, getVariable, kill, transferToExtension, unsetVariable } from '../esl/commands.js';
+import {
+  cancelScheduledTasks,
+  getVariable,
+  kill,
+  transferToExtension,
+  unsetVariable,
+} from '../esl/commands.js';
 import type { ChannelInfo, DynconfEvent } from '../esl/events.js';
 import type { Logger } from '../log.js';
 import { fallbackFor } from '../recovery/fallback.js';
@@ -27,7 +34,13 @@ import { createCounters, type RuntimeCounters } from './counters.js';
 import { type Escalation, EscalationWatcher, STAR0_SUBCLASS } from './escalation.js';
 import { type LockoutCounters, PinGuard } from './lockout.js';
 import { SessionRegistry } from './registry.js';
-import { ACCESS_FALLBACK, Session, type SessionFacts, type SessionInit, type SessionView } from './session.js';
+import {
+  ACCESS_FALLBACK,
+  Session,
+  type SessionFacts,
+  type SessionInit,
+  type SessionView,
+} from './session.js';
 import { type RuntimeSettings, runtimeSettings } from './settings.js';
 import { DeadlineTimers } from './timers.js';
 
@@ -110,6 +123,8 @@ export class Runtime {
   #held: DynconfEvent[] | undefined;
   #recovery: Promise<RecoveryReport> | undefined;
   #recoverAgain: RecoveryReason | undefined;
+  /** Clock ms of the first reconnect not yet made up for by a recovery (events were lost before it). */
+  #lostEventsSince: number | undefined;
   #retryArmed = false;
 
   constructor(options: RuntimeOptions) {
@@ -181,16 +196,18 @@ export class Runtime {
    * One recovery at a time; one asked for while another runs follows it.
    */
   recover(reason: RecoveryReason): Promise<RecoveryReport> {
+    // Events were lost before the reconnect: the sessions older than it are checked by the next recovery.
+    if (reason === 'reconnect') this.#lostEventsSince ??= this.#clock.now();
     if (this.#recovery !== undefined) {
       this.#recoverAgain = reason;
       return this.#recovery;
     }
     const run = (async () => {
-      let report = await this.#recoverOnce(reason, this.#clock.now());
+      let report = await this.#recoverOnce(reason);
       while (this.#recoverAgain !== undefined && !this.#stopped) {
         const again = this.#recoverAgain;
         this.#recoverAgain = undefined;
-        report = await this.#recoverOnce(again, this.#clock.now());
+        report = await this.#recoverOnce(again);
       }
       return report;
     })().finally(() => {
@@ -244,12 +261,16 @@ export class Runtime {
 
   // -----------------------------------------------------------------------------------------------
 
-  /**
-   * `askedAt`: when the recovery was asked for. After a reconnect, the sessions older than that may have
-   * lost events and are checked; a session started since saw all of its own.
-   */
-  async #recoverOnce(reason: RecoveryReason, askedAt: number): Promise<RecoveryReport> {
-    const empty = { reason, channels: 0, checked: 0, restored: 0, fallbacks: 0, accessCallers: 0, orphansHungUp: 0 };
+  async #recoverOnce(reason: RecoveryReason): Promise<RecoveryReport> {
+    const empty = {
+      reason,
+      channels: 0,
+      checked: 0,
+      restored: 0,
+      fallbacks: 0,
+      accessCallers: 0,
+      orphansHungUp: 0,
+    };
     await new Promise<void>((resolve) => this.#clock.setTimer(RECOVERY_SETTLE_MS, resolve));
     if (this.#stopped) return { ...empty, ok: false, error: 'stopped' };
     this.#counters.recoveries++;
@@ -266,8 +287,11 @@ export class Runtime {
         this.#retryLater();
         return { ...empty, ok: false, error: read.error };
       }
-      const lostEvents = reason === 'reconnect' || reason === 'retry';
-      return this.#rebuild(reason, read.state, lostEvents ? askedAt : Number.NEGATIVE_INFINITY);
+      // After a reconnect the sessions older than the drop may have lost events and are checked; a
+      // session started since saw all of its own.
+      const checkBefore = this.#lostEventsSince ?? Number.NEGATIVE_INFINITY;
+      this.#lostEventsSince = undefined;
+      return this.#rebuild(reason, read.state, checkBefore);
     } finally {
       const held = this.#held ?? [];
       this.#held = undefined;
@@ -343,8 +367,10 @@ export class Runtime {
     const { context } = session.machine();
     const invitees = new Map<string, LegFacts>();
     for (const legId of Object.keys(context.legs)) invitees.set(legId, facts(legId));
+    const adminInfo = state.channels.get(session.adminUuid)?.info;
     return {
       admin: facts(session.adminUuid),
+      ...(adminInfo === undefined ? {} : { adminInfo }),
       other: session.otherUuid === undefined ? undefined : facts(session.otherUuid),
       invitees,
       strays: straysOf(
@@ -359,7 +385,7 @@ export class Runtime {
     const { marks, facts } = admin;
     const log = this.#logger.child({ session: marks.sessionId, adminUuid: facts.uuid });
     const checked = restoreSession(marks.machine);
-    let start: { flow: 'access' | 'escalation'; room: string; snapshot: import('xstate').Snapshot<unknown> };
+    let start: { flow: Flow; room: string; snapshot: Snapshot<unknown> };
     if (checked.ok) {
       start = { flow: checked.context.flow, room: checked.context.room, snapshot: checked.snapshot };
     } else {
@@ -370,7 +396,11 @@ export class Runtime {
         freshRoom: () => this.#roomName(),
       });
       log.warn(
-        { error: checked.error, state: marks.state, fallback: fallback.kind === 'resume' ? fallback.state : fallback.kind },
+        {
+          error: checked.error,
+          state: marks.state,
+          fallback: fallback.kind === 'resume' ? fallback.state : fallback.kind,
+        },
         'session snapshot not usable; falling back to a safe state',
       );
       if (fallback.kind === 'hangup') {
@@ -378,7 +408,11 @@ export class Runtime {
         return 'fallback';
       }
       if (fallback.kind === 'clear') {
-        for (const name of ADMIN_MARKS) void this.#commander.api(unsetVariable(facts.uuid, name), log);
+        const unset = (uuid: string, name: string) =>
+          void this.#commander.api(unsetVariable(uuid, name), log);
+        for (const name of ADMIN_MARKS) unset(facts.uuid, name);
+        if (marks.otherUuid !== undefined)
+          for (const name of [MARK.admin, MARK.role]) unset(marks.otherUuid, name);
         return 'none';
       }
       start = fallback;
@@ -396,6 +430,8 @@ export class Runtime {
       restore: { id: marks.sessionId, snapshot: start.snapshot },
     });
     session.resume(this.#factsFor(session, state, plan));
+    // Taken over while shutting down: it goes to a safe place like the others.
+    if (this.#draining) session.drain();
     return checked.ok ? 'restored' : 'fallback';
   }
 
@@ -481,7 +517,10 @@ export class Runtime {
    */
   async #refuseAccess(uuid: string): Promise<void> {
     const sent = await this.#commander.api(transferToExtension(uuid, ACCESS_FALLBACK), this.#logger);
-    this.#logger.info({ adminUuid: uuid, ok: sent.ok }, 'shutting down: access call handed to the dialplan fallback');
+    this.#logger.info(
+      { adminUuid: uuid, ok: sent.ok },
+      'shutting down: access call handed to the dialplan fallback',
+    );
   }
 
   /** Flow 2: `*0` in a two-party call. */

@@ -20,7 +20,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { PinVerifier } from '../config/index.js';
 import { breakMedia, kill, transferToExtension } from '../esl/commands.js';
-import type { DynconfEvent, EventOf } from '../esl/events.js';
+import type { ChannelInfo, DynconfEvent, EventOf } from '../esl/events.js';
 import type { Logger } from '../log.js';
 import { MarkWriter } from '../recovery/mark-writer.js';
 import {
@@ -35,10 +35,10 @@ import type { AllowedRouteDecision } from '../routing.js';
 import type { Commander } from './commander.js';
 import { handleConferenceEvent } from './conference-actions.js';
 import type { RuntimeCounters } from './counters.js';
-import { createEffects } from './effects.js';
+import { createEffects, type RuntimeEffects } from './effects.js';
 import { LegActions, PARK_AFTER_BRIDGE } from './leg-actions.js';
 import { LegQueue } from './leg-queue.js';
-import { Leg, type LegRole } from './legs.js';
+import { ADOPTED_ENTRY, Leg, type LegRole } from './legs.js';
 import type { LockoutReason, PinGuard } from './lockout.js';
 import type { SessionRegistry } from './registry.js';
 import type { RuntimeSettings } from './settings.js';
@@ -93,6 +93,8 @@ export interface SessionFacts {
   readonly invitees: ReadonlyMap<string, LegFacts>;
   /** Channels marked for this administrator that the session does not know, outside any room. */
   readonly strays: readonly string[];
+  /** The administrator's channel as FreeSWITCH dumped it (its variables hold an unread entry result). */
+  readonly adminInfo?: ChannelInfo;
 }
 
 /** Where the access number's dialplan sends a call nobody serves ("service unavailable"; dialplan/dynconf.xml). */
@@ -135,7 +137,7 @@ export class Session {
   /** Flow 2: the other party should hear hold music (false once it is bridged back or moved). */
   holdWanted = true;
   /** The machine's effects as FreeSWITCH commands (effects.ts); recovery carries some out again. */
-  readonly effects: SessionEffects;
+  readonly effects: RuntimeEffects;
   readonly #marks: MarkWriter;
   readonly #legs = new Map<string, Leg>();
   readonly #queues = new Map<string, LegQueue>();
@@ -290,10 +292,10 @@ export class Session {
       this.#takeFacts(facts, fresh);
       const before = this.machine();
       if (!before.active) return;
-      this.#runSteps(reconcileLegs(this.#reconcileInput(facts, fresh)));
+      this.#runSteps(reconcileLegs(this.#reconcileInput(facts, fresh)), facts, fresh);
       const after = this.machine();
       if (after.active && after.state === before.state) {
-        this.#runSteps(reconcileState(this.#reconcileInput(facts, fresh)));
+        this.#runSteps(reconcileState(this.#reconcileInput(facts, fresh)), facts, fresh);
       }
     } catch (err) {
       this.#fault(err, 'recovery of the session failed');
@@ -508,7 +510,8 @@ export class Session {
   #takeFacts(facts: SessionFacts, fresh: boolean): void {
     const take = (leg: Leg, fact: LegFacts) => {
       if (!fact.exists) {
-        if (!leg.gone) this.logger.warn({ leg: leg.uuid, role: leg.role }, 'leg ended while events were lost');
+        if (!leg.gone)
+          this.logger.warn({ leg: leg.uuid, role: leg.role }, 'leg ended while events were lost');
         leg.markGone();
         if (leg.role === 'invitee') leg.invitee.ended = true;
         return;
@@ -548,17 +551,25 @@ export class Session {
     };
   }
 
-  #runSteps(steps: readonly RecoveryStep[]): void {
+  #runSteps(steps: readonly RecoveryStep[], facts: SessionFacts, fresh: boolean): void {
     for (const step of steps) {
       if (this.#finished) return;
       switch (step.kind) {
         case 'send':
           this.logger.info({ event: step.event.type }, 'recovery: event the session missed');
+          // Reported once, whichever signal comes: the leg's later events say nothing new.
+          if (step.event.type === 'invitee.answered') {
+            const leg = this.#legs.get(step.event.legId);
+            if (leg !== undefined) leg.invitee.answered = true;
+          }
           this.send(step.event);
           break;
         case 'effect':
           this.logger.info({ effect: step.effect.type }, 'recovery: carrying out again');
           runEffect(this.effects, step.effect);
+          break;
+        case 'entry':
+          this.#takeOverEntry(step, facts.adminInfo, fresh);
           break;
         case 'prepare-escalation':
           this.prepareEscalation();
@@ -575,6 +586,53 @@ export class Session {
           break;
       }
     }
+  }
+
+  /**
+   * The PIN or number entry found running (or finished, its result unread) on the administrator's leg. A
+   * restored session takes it over; this controller's own collection gets the completion it missed. If
+   * neither can be done, the entry is asked again.
+   */
+  #takeOverEntry(
+    step: Extract<RecoveryStep, { kind: 'entry' }>,
+    info: ChannelInfo | undefined,
+    fresh: boolean,
+  ) {
+    const completion = (applicationUuid: string): EventOf<'channel-execute-complete'> | undefined =>
+      info === undefined
+        ? undefined
+        : {
+            type: 'channel-execute-complete',
+            channel: info,
+            application: 'play_and_get_digits',
+            applicationData: '',
+            applicationResponse: undefined,
+            applicationUuid,
+          };
+    const waiting = this.admin.collecting;
+    if (fresh) {
+      const completed = step.status === 'completed' ? completion(ADOPTED_ENTRY) : undefined;
+      if (step.status === 'running' || completed !== undefined) {
+        this.logger.info({ entry: step.entry, status: step.status }, 'recovery: taking over the entry');
+        this.effects.adoptEntry(step.entry, completed === undefined ? {} : { completed });
+        return;
+      }
+    } else if (waiting !== undefined) {
+      if (step.status === 'running') return;
+      const completed = completion(waiting);
+      if (completed !== undefined) {
+        this.logger.info({ entry: step.entry }, 'recovery: the entry ended while events were lost');
+        this.admin.observe(completed);
+        return;
+      }
+    }
+    this.logger.info({ entry: step.entry }, 'recovery: asking for the entry again');
+    runEffect(this.effects, step.reask);
+    const { context } = this.machine();
+    const name = step.entry === 'pin' ? 'pin' : 'dial';
+    const bound = name === 'pin' ? context.settings.pinEntryTimeoutMs : context.settings.dialEntryTimeoutMs;
+    const due = context.deadlines[name];
+    if (due !== undefined) this.effects.armDeadline({ name, at: Math.max(due, this.now() + bound) });
   }
 
   /** Flow 2 after a restart: the other party hears hold music again (whatever played before is stopped). */

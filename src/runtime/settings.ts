@@ -33,6 +33,13 @@ export interface RuntimeSettings {
 export const PIN_VARIABLE = 'dynconf_pin';
 /** The variable play_and_get_digits fills with the dialed number. */
 export const DIAL_VARIABLE = 'dynconf_dial';
+/**
+ * Set by play_and_get_digits when an entry ends (`success`, `failure`, `timeout`), cleared when one starts.
+ * The controller sets it to RESULT_READ once it has read the entry: a recovery that finds one of
+ * play_and_get_digits' own values there has found a result nobody read.
+ */
+export const READ_RESULT = 'read_result';
+export const RESULT_READ = 'dynconf_read';
 
 export function runtimeSettings(config: Config): RuntimeSettings {
   const prompts = resolvePrompts(config.prompts);

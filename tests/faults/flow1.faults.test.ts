@@ -1,9 +1,9 @@
 // Fault campaign, flow 1 (dial 900): at every state of the administrator's session, the controller is
 // killed and started again, or the event socket drops; then the call goes on to its natural end.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Harness } from '../e2e/support/harness.js';
+import { finishHarness, type Harness } from '../e2e/support/harness.js';
 import {
-  closeHarness,
+  ENTRY_STATES,
   type FaultKind,
   faultHarness,
   machineStates,
@@ -19,7 +19,7 @@ let h: Harness | undefined;
 afterEach(async (context) => {
   const harness = h;
   h = undefined;
-  await closeHarness(harness, context.task.result?.state === 'fail');
+  await finishHarness(harness, context.task.result?.state === 'fail');
 });
 
 afterAll(() => printFigures('flow 1, every state', figures));
@@ -43,11 +43,14 @@ describe('flow 1: a fault at every state', () => {
 
   for (const kind of ['crash', 'drop'] as FaultKind[]) {
     for (const state of states) {
-      it(`${kind} in ${state}: the call goes on`, async () => {
-        h = await faultHarness();
-        await runScenario(h, 'access', state, kind, figures);
-        for (const channel of h.sim.channels()) await h.sim.call(channel.uuid).hangup();
-      });
+      for (const typed of ENTRY_STATES.includes(state) ? [false, true] : [false]) {
+        const how = typed ? ', keys typed while it is down' : '';
+        it(`${kind} in ${state}${how}: the call goes on`, async () => {
+          h = await faultHarness();
+          await runScenario(h, 'access', state, kind, figures, typed);
+          for (const channel of h.sim.channels()) await h.sim.call(channel.uuid).hangup();
+        });
+      }
     }
   }
 });

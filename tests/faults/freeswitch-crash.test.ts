@@ -1,9 +1,8 @@
 // FreeSWITCH itself restarting (the simulator's crash: every call and room gone without an event, a new
 // Core-UUID): whatever state the sessions were in, none is left behind, and the next call is served.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Harness } from '../e2e/support/harness.js';
+import { finishHarness, type Harness } from '../e2e/support/harness.js';
 import {
-  closeHarness,
   type Flow,
   faultHarness,
   machineStates,
@@ -19,7 +18,7 @@ let h: Harness | undefined;
 afterEach(async (context) => {
   const harness = h;
   h = undefined;
-  await closeHarness(harness, context.task.result?.state === 'fail');
+  await finishHarness(harness, context.task.result?.state === 'fail');
 });
 
 afterAll(() => printFigures('FreeSWITCH restarting', figures));

@@ -5,13 +5,12 @@
 // fault (keys pressed into a dead controller, an entry asked again) is done again. The end is checked as
 // in the other files: everyone in the room, the administrator its moderator, nothing dropped, no orphan.
 //
-// DYNCONF_FAULT_SEEDS=<n> runs n seeds (default 8); DYNCONF_FAULT_SEED=<s> starts at seed s (default 1).
+// DYNCONF_FAULT_SEEDS=<n> runs n seeds (default 16); DYNCONF_FAULT_SEED=<s> starts at seed s (default 1).
 import { afterAll, afterEach, describe, it } from 'vitest';
 import type { SimCall } from '../../src/simulator/index.js';
-import { ADMIN_PIN, type Harness } from '../e2e/support/harness.js';
+import { ADMIN_PIN, finishHarness, type Harness } from '../e2e/support/harness.js';
 import {
   checkEnd,
-  closeHarness,
   type FaultKind,
   type Flow,
   faultHarness,
@@ -20,7 +19,7 @@ import {
   printFigures,
 } from './support/campaign.js';
 
-const SEEDS = Math.max(1, Number(process.env.DYNCONF_FAULT_SEEDS) || 8);
+const SEEDS = Math.max(1, Number(process.env.DYNCONF_FAULT_SEEDS) || 16);
 const FIRST_SEED = Number(process.env.DYNCONF_FAULT_SEED) || 1;
 /** A fault lands within this many FreeSWITCH events after the chosen step's action. */
 const MAX_EVENTS_BEFORE_FAULT = 40;
@@ -31,7 +30,7 @@ let h: Harness | undefined;
 afterEach(async (context) => {
   const harness = h;
   h = undefined;
-  await closeHarness(harness, context.task.result?.state === 'fail');
+  await finishHarness(harness, context.task.result?.state === 'fail');
 });
 
 afterAll(() => printFigures(`random moments (${SEEDS} seeds from ${FIRST_SEED})`, figures));
@@ -194,7 +193,8 @@ const QUIET_MS = 500;
  * listened.
  */
 async function complete(harness: Harness, step: Step, calls: Calls): Promise<void> {
-  const state = () => (calls.admin === undefined ? 'none' : (harness.session(calls.admin.uuid)?.state ?? 'none'));
+  const state = () =>
+    calls.admin === undefined ? 'none' : (harness.session(calls.admin.uuid)?.state ?? 'none');
   const admin = calls.admin;
   for (let attempt = 0; attempt < 5; attempt++) {
     if (step.entry === true && admin !== undefined) {

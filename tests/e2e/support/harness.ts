@@ -245,14 +245,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
  * The end of every end-to-end test: the harness must have left nothing behind (expectClean), then it is
  * closed. With DYNCONF_E2E_LOGS set, a failure prints the controller's log.
  */
-export async function finishHarness(harness: Harness | undefined): Promise<void> {
+export async function finishHarness(harness: Harness | undefined, testFailed = false): Promise<void> {
   if (harness === undefined) return;
+  let failed = testFailed;
   try {
     await harness.expectClean();
   } catch (err) {
-    if (process.env.DYNCONF_E2E_LOGS) process.stderr.write(harness.logs.join(''));
+    failed = true;
     throw err;
   } finally {
+    // DYNCONF_E2E_LOGS=1: the controller's log of a test that failed (or left something behind).
+    if (failed && process.env.DYNCONF_E2E_LOGS) process.stderr.write(harness.logs.join(''));
     await harness.close();
   }
 }

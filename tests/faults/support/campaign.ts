@@ -41,28 +41,17 @@ export const PHONES = {
   '811': { kind: 'answer', afterMs: 300 },
 } as const;
 
-/**
- * After each test: the harness must be clean (no session, no leg dynconf made outside a room), then it is
- * closed. DYNCONF_E2E_LOGS=1 prints the controller's log of a failed test.
- */
-export async function closeHarness(h: Harness | undefined, failed: boolean): Promise<void> {
-  if (h === undefined) return;
-  try {
-    await h.expectClean();
-  } catch (err) {
-    failed = true;
-    throw err;
-  } finally {
-    if (failed && process.env.DYNCONF_E2E_LOGS) process.stderr.write(h.logs.join(''));
-    await h.close();
-  }
-}
-
 export function faultHarness(options: HarnessOptions = {}): Promise<Harness> {
   return startHarness({
     directory: { ...PHONES },
-    // A long wrong-PIN prompt keeps flow 2 in restoringCall long enough to hit it.
-    config: { maxPinAttempts: 1, prompts: { wrongPin: 'tone_stream://%(4000,0,480,620)' } },
+    // A long wrong-PIN prompt keeps flow 2 in restoringCall long enough to hit it; entries wait long
+    // enough (clock ms: over a second of wall time) for a controller to come back within them.
+    config: {
+      maxPinAttempts: 1,
+      pinTimeoutMs: 60_000,
+      dialTimeoutMs: 60_000,
+      prompts: { wrongPin: 'tone_stream://%(4000,0,480,620)' },
+    },
     ...options,
   });
 }
@@ -194,16 +183,11 @@ export async function reach(h: Harness, flow: Flow, state: string): Promise<Worl
 }
 
 /**
- * After the fault: the administrator takes the call on from `state`, to its natural end. `reasked`: the
- * next digit collection on the administrator's leg (registered before the fault), for the states whose
- * entry is asked again.
+ * After the fault: the administrator takes the call on from `state`, to its natural end. `typed`: the
+ * PIN or number of an entry state was typed while the controller heard nothing (its result is on the
+ * channel, unread); else it is typed now, into the entry that still runs.
  */
-export async function finish(
-  h: Harness,
-  state: string,
-  world: World,
-  reasked?: Promise<unknown>,
-): Promise<Expectation> {
+export async function finish(h: Harness, state: string, world: World, typed: boolean): Promise<Expectation> {
   const { admin, other } = world;
   const withOther = (members: SimCall[]) => (other === undefined ? members : [...members, other]);
   const talkThenJoin = async (invitee: SimCall) => {
@@ -214,9 +198,7 @@ export async function finish(
   };
   switch (state) {
     case 'authenticating':
-      // The entry was asked again (its result may have been lost): the administrator enters the PIN.
-      await reasked;
-      await h.enterPin(admin);
+      if (!typed) await h.enterPin(admin);
       return { room: { admin, members: withOther([admin]) } };
     case 'restoringCall':
       if (other === undefined) throw new Error('restoringCall without another party');
@@ -224,9 +206,9 @@ export async function finish(
     case 'inRoom':
       return talkThenJoin(await h.dial(admin, '801'));
     case 'dialing': {
-      await reasked;
       const before = new Set(h.inviteeLegs().map((c) => c.uuid));
-      await admin.press('801#');
+      if (typed) before.clear();
+      if (!typed) await admin.press('801#');
       const leg = await h.until(
         () => h.inviteeLegs().find((c) => !before.has(c.uuid) && c.variables.dynconf_admin === admin.uuid),
         'the invitee called',
@@ -280,7 +262,7 @@ export async function checkEnd(h: Harness, expected: Expectation, figures: Figur
   };
   let reached = true;
   try {
-    await h.until(inPlace, () => `the expected end (${describe(h)})`, { timeoutMs: 8_000 });
+    await h.until(inPlace, () => `the expected end (${picture(h)})`, { timeoutMs: 8_000 });
   } catch {
     reached = false;
   }
@@ -291,10 +273,10 @@ export async function checkEnd(h: Harness, expected: Expectation, figures: Figur
   figures.dropped += dropped;
   figures.orphans += orphans;
   if (reached && dropped === 0 && orphans === 0) figures.survived++;
-  expect({ reached, dropped, orphans }, describe(h)).toEqual({ reached: true, dropped: 0, orphans: 0 });
+  expect({ reached, dropped, orphans }, picture(h)).toEqual({ reached: true, dropped: 0, orphans: 0 });
 }
 
-function describe(h: Harness): string {
+function picture(h: Harness): string {
   const legs = h.sim
     .channels()
     .map((c) => `${c.name} ${c.where.state}${c.where.room ? ` ${c.where.room}` : ''}`);
@@ -303,10 +285,11 @@ function describe(h: Harness): string {
 }
 
 /**
- * What happens while the controller hears nothing, so that the recovery has lost events to make up for:
- * an entry finished (its result lost: asked again), the invitee answered (seen from FreeSWITCH's state).
+ * What the phones do while the controller hears nothing, so that the recovery has lost events to make up
+ * for: an entry finished (its result unread on the channel), the invitee answered (seen from FreeSWITCH's
+ * state). `typed` false: nothing (the entry still runs when the controller is back).
  */
-function whileDown(h: Harness, state: string, world: World): () => Promise<void> {
+function whileDown(h: Harness, state: string, world: World, typed: boolean): () => Promise<void> {
   const { admin, invitee } = world;
   const finishEntry = async (keys: string) => {
     await admin.press(keys);
@@ -314,9 +297,9 @@ function whileDown(h: Harness, state: string, world: World): () => Promise<void>
   };
   switch (state) {
     case 'authenticating':
-      return () => finishEntry(`${ADMIN_PIN}#`);
+      return typed ? () => finishEntry(`${ADMIN_PIN}#`) : async () => {};
     case 'dialing':
-      return () => finishEntry('801#');
+      return typed ? () => finishEntry('801#') : async () => {};
     case 'invitation.ringing':
       return async () => {
         await need(invitee).answer();
@@ -327,21 +310,38 @@ function whileDown(h: Harness, state: string, world: World): () => Promise<void>
   }
 }
 
-/** One scenario: reach `state` in `flow`, inject `kind`, finish, check. */
+/** States with a digit entry: a fault there is tried with the keys typed while down, and after. */
+export const ENTRY_STATES: readonly string[] = ['authenticating', 'dialing'];
+
+/**
+ * One scenario: reach `state` in `flow`, inject `kind` (for an entry state: `typed` while down or not),
+ * finish, check.
+ */
 export async function runScenario(
   h: Harness,
   flow: Flow,
   state: string,
   kind: FaultKind,
   figures: Figures,
+  typed = false,
 ): Promise<void> {
   const world = await reach(h, flow, state);
-  const reasked =
-    state === 'authenticating' || state === 'dialing'
-      ? h.nextCollect(world.admin, { timeoutMs: 15_000 })
-      : undefined;
   figures.injected++;
-  await injectFault(h, kind, whileDown(h, state, world));
-  const expected = await finish(h, state, world, reasked);
+  const logged = h.logs.length;
+  await injectFault(h, kind, whileDown(h, state, world, typed));
+  if (ENTRY_STATES.includes(state)) {
+    // The entry is never lost: taken over while it runs, or its result read from the channel.
+    await h.until(
+      () =>
+        kind === 'drop' && !typed
+          ? true
+          : h.logs
+              .slice(logged)
+              .some((line) => /taking over the entry|entry ended while events were lost/.test(line)),
+      'the entry taken over',
+    );
+    expect(h.logs.slice(logged).some((line) => line.includes('asking for the entry again'))).toBe(false);
+  }
+  const expected = await finish(h, state, world, typed);
   await checkEnd(h, expected, figures);
 }
