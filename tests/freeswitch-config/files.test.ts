@@ -223,7 +223,7 @@ describe('minimal configuration', () => {
     const contexts = xmlFiles(join(minimal, 'dialplan')).flatMap((f) =>
       findAll(parse(f).roots, 'context').map((c) => c.attrs.name),
     );
-    expect(new Set(contexts)).toEqual(new Set(['default', 'dynconf', 'from-trunk']));
+    expect(new Set(contexts)).toEqual(new Set(['default', 'dynconf', 'dynconf-e2e', 'from-trunk']));
     const profiles = allElements(parse(join(minimal, 'sip_profiles/trunk.xml')).roots);
     expect(profiles.find((e) => e.attrs.name === 'context')?.attrs.value).toBe('from-trunk');
   });
