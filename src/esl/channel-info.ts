@@ -1,5 +1,5 @@
-// ChannelInfo over an event's header object: each field is read when asked for, so decoding an event
-// costs no copying of its ~200 headers.
+// ChannelInfo over an event's headers: each field is read when asked for, so decoding an event costs no
+// copying of its ~200 headers.
 import type { CallDirection, ChannelInfo } from './events.js';
 
 /** A header object: `text/event-json` parsed, or plain headers after URL-decoding. */
@@ -19,48 +19,69 @@ export function headerValue(headers: EventHeaders, name: string): string | undef
   return undefined;
 }
 
+/** Where an event's headers are read from: a header object, or the event's JSON text (json-headers.ts). */
+export interface HeaderSource {
+  /** The header's value as headerValue() gives it, undefined when absent. */
+  get(name: string): string | undefined;
+}
+
+class ObjectHeaders implements HeaderSource {
+  readonly #headers: EventHeaders;
+  constructor(headers: EventHeaders) {
+    this.#headers = headers;
+  }
+  get(name: string): string | undefined {
+    return headerValue(this.#headers, name);
+  }
+}
+
+/** A header object as a HeaderSource. */
+export function objectHeaders(headers: EventHeaders): HeaderSource {
+  return new ObjectHeaders(headers);
+}
+
 class HeaderChannelInfo implements ChannelInfo {
   readonly uuid: string;
-  readonly #headers: EventHeaders;
+  readonly #headers: HeaderSource;
 
-  constructor(uuid: string, headers: EventHeaders) {
+  constructor(uuid: string, headers: HeaderSource) {
     this.uuid = uuid;
     this.#headers = headers;
   }
 
   get direction(): CallDirection | undefined {
-    const d = headerValue(this.#headers, 'Call-Direction');
+    const d = this.#headers.get('Call-Direction');
     return d === 'inbound' || d === 'outbound' ? d : undefined;
   }
   get name(): string | undefined {
-    return headerValue(this.#headers, 'Channel-Name');
+    return this.#headers.get('Channel-Name');
   }
   get callerNumber(): string | undefined {
-    return headerValue(this.#headers, 'Caller-Caller-ID-Number');
+    return this.#headers.get('Caller-Caller-ID-Number');
   }
   get callerName(): string | undefined {
-    return headerValue(this.#headers, 'Caller-Caller-ID-Name');
+    return this.#headers.get('Caller-Caller-ID-Name');
   }
   get destinationNumber(): string | undefined {
-    return headerValue(this.#headers, 'Caller-Destination-Number');
+    return this.#headers.get('Caller-Destination-Number');
   }
   get answerState(): string | undefined {
-    return headerValue(this.#headers, 'Answer-State');
+    return this.#headers.get('Answer-State');
   }
   get channelState(): string | undefined {
-    return headerValue(this.#headers, 'Channel-State');
+    return this.#headers.get('Channel-State');
   }
   get callState(): string | undefined {
-    return headerValue(this.#headers, 'Channel-Call-State');
+    return this.#headers.get('Channel-Call-State');
   }
   get otherLegUuid(): string | undefined {
-    return headerValue(this.#headers, 'Other-Leg-Unique-ID');
+    return this.#headers.get('Other-Leg-Unique-ID');
   }
   variable(name: string): string | undefined {
-    return headerValue(this.#headers, `variable_${name}`);
+    return this.#headers.get(`variable_${name}`);
   }
   header(name: string): string | undefined {
-    return headerValue(this.#headers, name);
+    return this.#headers.get(name);
   }
   /** Logs and JSON show the identifying fields only, never every variable. */
   toJSON(): Record<string, string | undefined> {
@@ -68,7 +89,12 @@ class HeaderChannelInfo implements ChannelInfo {
   }
 }
 
-/** The channel of an event with this `Unique-ID`. */
+/** The channel of an event with this `Unique-ID`, over its header object. */
 export function channelInfo(uuid: string, headers: EventHeaders): ChannelInfo {
+  return new HeaderChannelInfo(uuid, new ObjectHeaders(headers));
+}
+
+/** The channel of an event with this `Unique-ID`, over any HeaderSource. */
+export function channelInfoOf(uuid: string, headers: HeaderSource): ChannelInfo {
   return new HeaderChannelInfo(uuid, headers);
 }

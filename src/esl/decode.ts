@@ -1,8 +1,9 @@
-// The ONE module that decodes FreeSWITCH events into DynconfEvents. Pure: a header object in, a typed
-// event (or undefined) out, plus counters. Never throws on bad input: unknown and malformed events
-// are counted and dropped. Kept cheap (no regexes, no copies): it sees every event FreeSWITCH sends.
+// The ONE module that decodes FreeSWITCH events into DynconfEvents. Pure: an event's headers in (an
+// object, or the JSON text read lazily by json-headers.ts), a typed event (or undefined) out, plus
+// counters. Never throws on bad input: unknown and malformed events are counted and dropped. Kept cheap
+// (no copies of headers): it sees every event FreeSWITCH sends.
 import { EventNames, isEventName } from 'esl-lite';
-import { channelInfo, type EventHeaders, headerValue } from './channel-info.js';
+import { channelInfoOf, type EventHeaders, type HeaderSource, objectHeaders } from './channel-info.js';
 import type {
   ChannelInfo,
   ConferenceMember,
@@ -10,6 +11,7 @@ import type {
   DynconfEvent,
   PlainChannelEventType,
 } from './events.js';
+import { jsonTextHeaders } from './json-headers.js';
 import { parsePlainEvent } from './plain.js';
 
 export type { EventHeaders } from './channel-info.js';
@@ -40,8 +42,12 @@ type Outcome = DynconfEvent | 'ignored' | 'unknown' | 'malformed';
 export function decodeEvent(headers: unknown, counters?: DecodeCounters): DynconfEvent | undefined {
   const outcome =
     typeof headers === 'object' && headers !== null && !Array.isArray(headers)
-      ? decodeHeaders(headers as EventHeaders)
+      ? decodeHeaders(objectHeaders(headers as EventHeaders))
       : 'malformed';
+  return counted(outcome, counters);
+}
+
+function counted(outcome: Outcome, counters: DecodeCounters | undefined): DynconfEvent | undefined {
   if (typeof outcome === 'string') {
     if (counters) counters[outcome]++;
     return undefined;
@@ -51,10 +57,11 @@ export function decodeEvent(headers: unknown, counters?: DecodeCounters): Dyncon
 }
 
 /**
- * Decodes a `text/event-json` body as it came off the socket. Events dynconf never uses are recognised
- * by their name and counted as ignored without being parsed: FreeSWITCH writes `Event-Name` first in
- * every event but CUSTOM and PRIVATE_COMMAND, and parsing is most of the cost of an event. Anything else
- * (or a body that does not start that way) is parsed and decoded as by decodeEvent().
+ * Decodes a `text/event-json` body as it came off the socket, exactly as decodeEvent(JSON.parse(body)).
+ * Events dynconf never uses are recognised by their name and counted as ignored without being parsed:
+ * FreeSWITCH writes `Event-Name` first in every event but CUSTOM and PRIVATE_COMMAND, and parsing is most
+ * of the cost of an event. The others are checked and indexed in one pass and their headers read from the
+ * text when asked for (json-headers.ts); a body of another shape is parsed by JSON.parse.
  */
 export function decodeJsonBody(body: Buffer, counters?: DecodeCounters): DynconfEvent | undefined {
   const name = leadingEventName(body);
@@ -62,9 +69,12 @@ export function decodeJsonBody(body: Buffer, counters?: DecodeCounters): Dynconf
     if (counters) counters.ignored++;
     return undefined;
   }
+  const text = body.toString('utf8');
+  const headers = jsonTextHeaders(text);
+  if (headers !== undefined) return counted(decodeHeaders(headers), counters);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     if (counters) counters.malformed++;
     return undefined;
@@ -98,8 +108,8 @@ export function decodePlainEvent(text: string, counters?: DecodeCounters): Dynco
   return decodeEvent(headers, counters);
 }
 
-function decodeHeaders(h: EventHeaders): Outcome {
-  const name = headerValue(h, 'Event-Name');
+function decodeHeaders(h: HeaderSource): Outcome {
+  const name = h.get('Event-Name');
   if (name === undefined) return 'malformed';
   const plain = PLAIN_CHANNEL_EVENTS[name];
   if (plain !== undefined) {
@@ -120,7 +130,7 @@ function decodeHeaders(h: EventHeaders): Outcome {
     case 'CHANNEL_HANGUP':
     case 'CHANNEL_HANGUP_COMPLETE': {
       const channel = requiredChannel(h);
-      const cause = headerValue(h, 'Hangup-Cause');
+      const cause = h.get('Hangup-Cause');
       if (!channel || cause === undefined) return 'malformed';
       return {
         type: name === 'CHANNEL_HANGUP' ? 'channel-hangup' : 'channel-hangup-complete',
@@ -133,7 +143,7 @@ function decodeHeaders(h: EventHeaders): Outcome {
       return decodeExecute(h, name === 'CHANNEL_EXECUTE' ? 'channel-execute' : 'channel-execute-complete');
     case 'CHANNEL_UUID': {
       const channel = requiredChannel(h);
-      const oldUuid = headerValue(h, 'Old-Unique-ID');
+      const oldUuid = h.get('Old-Unique-ID');
       return channel && oldUuid !== undefined ? { type: 'channel-uuid', channel, oldUuid } : 'malformed';
     }
     case 'DTMF':
@@ -147,57 +157,57 @@ function decodeHeaders(h: EventHeaders): Outcome {
   }
 }
 
-function requiredChannel(h: EventHeaders): ChannelInfo | undefined {
-  const uuid = headerValue(h, 'Unique-ID');
-  return uuid === undefined || uuid === '' ? undefined : channelInfo(uuid, h);
+function requiredChannel(h: HeaderSource): ChannelInfo | undefined {
+  const uuid = h.get('Unique-ID');
+  return uuid === undefined || uuid === '' ? undefined : channelInfoOf(uuid, h);
 }
 
-function decodeBridge(h: EventHeaders, type: 'channel-bridge' | 'channel-unbridge'): Outcome {
+function decodeBridge(h: HeaderSource, type: 'channel-bridge' | 'channel-unbridge'): Outcome {
   const channel = requiredChannel(h);
   if (!channel) return 'malformed';
-  const aLegUuid = headerValue(h, 'Bridge-A-Unique-ID') ?? channel.uuid;
-  const bLegUuid = headerValue(h, 'Bridge-B-Unique-ID') ?? headerValue(h, 'Other-Leg-Unique-ID');
+  const aLegUuid = h.get('Bridge-A-Unique-ID') ?? channel.uuid;
+  const bLegUuid = h.get('Bridge-B-Unique-ID') ?? h.get('Other-Leg-Unique-ID');
   if (bLegUuid === undefined) return 'malformed';
   return { type, channel, aLegUuid, bLegUuid };
 }
 
-function decodeExecute(h: EventHeaders, type: 'channel-execute' | 'channel-execute-complete'): Outcome {
+function decodeExecute(h: HeaderSource, type: 'channel-execute' | 'channel-execute-complete'): Outcome {
   const channel = requiredChannel(h);
-  const application = headerValue(h, 'Application');
+  const application = h.get('Application');
   if (!channel || application === undefined) return 'malformed';
   return {
     type,
     channel,
     application,
-    applicationData: headerValue(h, 'Application-Data') ?? '',
-    applicationResponse: headerValue(h, 'Application-Response'),
-    applicationUuid: headerValue(h, 'Application-UUID'),
+    applicationData: h.get('Application-Data') ?? '',
+    applicationResponse: h.get('Application-Response'),
+    applicationUuid: h.get('Application-UUID'),
   };
 }
 
-function decodeDtmf(h: EventHeaders): Outcome {
+function decodeDtmf(h: HeaderSource): Outcome {
   const channel = requiredChannel(h);
-  const digit = headerValue(h, 'DTMF-Digit');
+  const digit = h.get('DTMF-Digit');
   if (!channel || digit === undefined || digit.length !== 1) return 'malformed';
   return {
     type: 'dtmf',
     channel,
     digit,
-    source: headerValue(h, 'DTMF-Source') ?? '',
-    durationSamples: toNumber(headerValue(h, 'DTMF-Duration')),
+    source: h.get('DTMF-Source') ?? '',
+    durationSamples: toNumber(h.get('DTMF-Duration')),
   };
 }
 
-function decodeBackgroundJob(h: EventHeaders): Outcome {
-  const jobUuid = headerValue(h, 'Job-UUID');
+function decodeBackgroundJob(h: HeaderSource): Outcome {
+  const jobUuid = h.get('Job-UUID');
   if (jobUuid === undefined) return 'malformed';
-  const body = headerValue(h, '_body') ?? '';
+  const body = h.get('_body') ?? '';
   const ok = !body.startsWith('-');
   return {
     type: 'background-job',
     jobUuid,
-    command: headerValue(h, 'Job-Command') ?? '',
-    arg: headerValue(h, 'Job-Command-Arg') ?? '',
+    command: h.get('Job-Command') ?? '',
+    arg: h.get('Job-Command-Arg') ?? '',
     ok,
     body,
     reply: replyText(body),
@@ -213,39 +223,39 @@ function replyText(body: string): string {
   return text.startsWith(' ') ? text.slice(1) : text;
 }
 
-function decodeCustom(h: EventHeaders): Outcome {
-  const subclass = headerValue(h, 'Event-Subclass');
+function decodeCustom(h: HeaderSource): Outcome {
+  const subclass = h.get('Event-Subclass');
   if (subclass === undefined || subclass === '') return 'malformed';
-  const uuid = headerValue(h, 'Unique-ID');
-  const channel = uuid === undefined || uuid === '' ? undefined : channelInfo(uuid, h);
+  const uuid = h.get('Unique-ID');
+  const channel = uuid === undefined || uuid === '' ? undefined : channelInfoOf(uuid, h);
   if (subclass !== CONFERENCE_SUBCLASS) {
-    return { type: 'custom', subclass, channel, header: (name: string) => headerValue(h, name) };
+    return { type: 'custom', subclass, channel, header: (name: string) => h.get(name) };
   }
-  const action = headerValue(h, 'Action');
-  const room = headerValue(h, 'Conference-Name');
+  const action = h.get('Action');
+  const room = h.get('Conference-Name');
   if (action === undefined || room === undefined) return 'malformed';
   let member: ConferenceMember | undefined;
-  const memberId = headerValue(h, 'Member-ID');
+  const memberId = h.get('Member-ID');
   if (memberId !== undefined) {
     const id = toNumber(memberId);
     if (id === undefined) return 'malformed';
     member = {
       id,
       uuid,
-      type: headerValue(h, 'Member-Type') === 'moderator' ? 'moderator' : 'member',
-      hear: toFlag(headerValue(h, 'Hear')),
-      speak: toFlag(headerValue(h, 'Speak')),
-      talking: toFlag(headerValue(h, 'Talking')),
-      floor: toFlag(headerValue(h, 'Floor')),
+      type: h.get('Member-Type') === 'moderator' ? 'moderator' : 'member',
+      hear: toFlag(h.get('Hear')),
+      speak: toFlag(h.get('Speak')),
+      talking: toFlag(h.get('Talking')),
+      floor: toFlag(h.get('Floor')),
     };
   }
   return {
     type: 'conference',
     action,
     room,
-    profile: headerValue(h, 'Conference-Profile-Name'),
-    conferenceUuid: headerValue(h, 'Conference-Unique-ID'),
-    size: toNumber(headerValue(h, 'Conference-Size')),
+    profile: h.get('Conference-Profile-Name'),
+    conferenceUuid: h.get('Conference-Unique-ID'),
+    size: toNumber(h.get('Conference-Size')),
     member,
     channel,
   };
@@ -263,5 +273,5 @@ function toFlag(value: string | undefined): boolean | undefined {
 
 /** FreeSWITCH event names decodeHeaders() ignores whatever their other headers say (derived from it). */
 const IGNORED_EVENT_NAMES: ReadonlySet<string> = new Set(
-  [...EventNames].filter((name) => decodeHeaders({ 'Event-Name': name }) === 'ignored'),
+  [...EventNames].filter((name) => decodeHeaders(objectHeaders({ 'Event-Name': name })) === 'ignored'),
 );

@@ -32,3 +32,15 @@ export type CommandError =
 export function invalidInput(field: string, value: string, reason: string): InvalidCommandInput {
   return { kind: 'invalid-input', field, value, reason };
 }
+
+/** One line for logs and reasons: FreeSWITCH's own reply when it refused, otherwise what went wrong. */
+export function describeCommandError(error: CommandError): string {
+  switch (error.kind) {
+    case 'rejected':
+      return error.reply;
+    case 'invalid-input':
+      return `invalid ${error.field}: ${error.reason}`;
+    default:
+      return error.message;
+  }
+}

@@ -8,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import type { InviteFailure } from '../../machines/index.js';
 import type { Config } from '../config/index.js';
 import { kill, originateIntoRoom } from '../esl/commands.js';
+import { describeCommandError } from '../esl/result.js';
 import type { Logger } from '../log.js';
 import { type DynconfMetrics, type InvitationOutcome, OUTCOME_OF_FAILURE } from '../metrics/index.js';
-
 import { isDialableNumber, resolveRoute } from '../routing.js';
 import { inviteFailureFor } from '../runtime/translate.js';
-import { type CommandLink, describeError, done, notConnected, type Outcome, refused } from './outcome.js';
+import { type CommandLink, done, notConnected, type Outcome, refused } from './outcome.js';
 import type { InvitationSnapshot } from './views.js';
 
 /** Extra time past the ring timeout before a background job with no answer is given up (and hung up). */
@@ -135,11 +135,11 @@ export class Invitations {
         }
         // No result (timeout, connection closed): make sure no call is left ringing, then give up on it.
         this.#logger.warn(
-          { uuid, error: describeError(error) },
+          { uuid, error: describeCommandError(error) },
           'operator invitation: no result; hanging up',
         );
         void this.#hangUp(pending);
-        return this.#settle(pending, 'failed', describeError(error));
+        return this.#settle(pending, 'failed', describeCommandError(error));
       });
     return done({ uuid, room, number, state: 'calling', rule: route.ruleName }, 202);
   }
@@ -190,7 +190,7 @@ export class Invitations {
     // `-ERR No such channel!`: not created yet or already gone; the job result settles it either way.
     if (!reply.ok && reply.error.kind !== 'rejected') {
       this.#logger.warn(
-        { uuid: pending.uuid, error: describeError(reply.error) },
+        { uuid: pending.uuid, error: describeCommandError(reply.error) },
         'could not hang up an invitation',
       );
     }

@@ -19,17 +19,6 @@ export interface CommandLink {
   bgapi(command: ApiCommand, options: CommandOptions & { jobUuid?: string }): Promise<BgapiResult>;
 }
 
-export function describeError(error: CommandError): string {
-  switch (error.kind) {
-    case 'rejected':
-      return error.reply;
-    case 'invalid-input':
-      return `invalid ${error.field}: ${error.reason}`;
-    default:
-      return error.message;
-  }
-}
-
 /** 503 unless the event socket is up: commands sent now would wait for a reconnect, or run late. */
 export function notConnected(link: CommandLink): Outcome<never> | undefined {
   return link.state === 'connected'

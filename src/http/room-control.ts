@@ -3,8 +3,9 @@
 // conference events FreeSWITCH sends back, like any other change.
 import { type ApiCommand, conferenceLock, conferenceMember } from '../esl/commands.js';
 import type { BuildResult } from '../esl/result.js';
+import { describeCommandError } from '../esl/result.js';
 import type { RoomState } from '../room-view/index.js';
-import { type CommandLink, describeError, done, notConnected, type Outcome, refused } from './outcome.js';
+import { type CommandLink, done, notConnected, type Outcome, refused } from './outcome.js';
 
 export type MemberAction = 'mute' | 'unmute' | 'kick';
 export type RoomAction = 'lock' | 'unlock' | 'end';
@@ -64,7 +65,7 @@ export class RoomControl {
     if (!built.ok) return refused(400, `invalid ${built.error.field}: ${built.error.reason}`);
     const reply = await this.#options.link.api(built.command, { timeoutMs: this.#options.timeoutMs });
     if (!reply.ok) {
-      const reason = describeError(reply.error);
+      const reason = describeCommandError(reply.error);
       // A room that ended between our look and FreeSWITCH's is simply not there any more.
       if (/Non-Existant ID/i.test(reason) && what.member !== undefined) {
         return refused(404, `room ${what.room} has no member ${what.member}`, reason);

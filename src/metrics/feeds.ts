@@ -1,5 +1,7 @@
 // What feeds the metrics without the components knowing about them: the event socket's events and state
 // changes, every command sent through an instrumented port, and the runtime's own running totals.
+
+import type { EslCommandPort } from '../esl/command-port.js';
 import type { ApiCommand, AppCommand } from '../esl/commands.js';
 import type {
   ApiResult,
@@ -12,16 +14,8 @@ import type { DynconfEvent } from '../esl/events.js';
 import type { CommandError } from '../esl/result.js';
 import type { CommandResult, DynconfMetrics } from './metrics.js';
 
-/** The command side of the event socket (the runtime's EslPort has the same shape). */
-export interface CommandPort {
-  api(command: ApiCommand, options: CommandOptions): Promise<ApiResult>;
-  bgapi(command: ApiCommand, options: CommandOptions & { jobUuid?: string }): Promise<BgapiResult>;
-  execute(
-    uuid: string,
-    app: AppCommand,
-    options: CommandOptions & { eventUuid?: string },
-  ): Promise<ExecuteResult>;
-}
+/** The command side of the event socket. */
+export type CommandPort = EslCommandPort;
 
 /** The same port, timing every command into `dynconf_command_duration_seconds`. */
 export function instrumentCommands(port: CommandPort, metrics: DynconfMetrics): CommandPort {

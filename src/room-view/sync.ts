@@ -6,7 +6,7 @@ import type { ApiCommand } from '../esl/commands.js';
 import { conferenceJsonList, showChannelsJson } from '../esl/commands.js';
 import type { ApiResult, CommandOptions, ConnectionState, StateChange } from '../esl/connection.js';
 import type { DynconfEvent } from '../esl/events.js';
-import type { CommandError } from '../esl/result.js';
+import { describeCommandError } from '../esl/result.js';
 import type { Logger } from '../log.js';
 import { parseConferenceJsonList, parseShowChannelsJson, withCallDirections } from './json-list.js';
 import { type RoomView, STRUCTURAL_ACTIONS } from './room-view.js';
@@ -139,7 +139,7 @@ export class RoomSync {
     if (!list.ok) return { ok: false, reason: list.error.reason };
     const reply = await this.#source.api(list.command, { timeoutMs: this.#timeoutMs });
     // `-ERR` here means no conference module answer at all; with no rooms FreeSWITCH answers `[]`/`+OK …`.
-    if (!reply.ok) return { ok: false, reason: `conference json_list: ${describeError(reply.error)}` };
+    if (!reply.ok) return { ok: false, reason: `conference json_list: ${describeCommandError(reply.error)}` };
     const parsed = parseConferenceJsonList(reply.body, Date.now());
     if (!parsed.ok) return { ok: false, reason: `conference json_list: ${parsed.reason}` };
     let rooms = parsed.value;
@@ -177,12 +177,4 @@ export class RoomSync {
       }
     }
   }
-}
-
-function describeError(error: CommandError): string {
-  return error.kind === 'invalid-input'
-    ? `invalid ${error.field}: ${error.reason}`
-    : error.kind === 'rejected'
-      ? error.reply
-      : error.message;
 }

@@ -2,21 +2,14 @@
 // timeout, turns every failure (bad input, -ERR, timeout, closed socket) into a value, and logs each
 // command by name and channel only (arguments can hold dial strings; never anything secret, but kept short).
 import { randomUUID } from 'node:crypto';
+import type { EslCommandPort } from '../esl/command-port.js';
 import type { ApiCommand, AppCommand } from '../esl/commands.js';
 import type { ApiResult, BgapiResult, CommandOptions, ExecuteResult } from '../esl/connection.js';
-import type { BuildResult, CommandError } from '../esl/result.js';
+import { type BuildResult, type CommandError, describeCommandError } from '../esl/result.js';
 import type { Logger } from '../log.js';
 
 /** What the runtime uses of EslConnection (tests may give a fake). */
-export interface EslPort {
-  api(command: ApiCommand, options: CommandOptions): Promise<ApiResult>;
-  bgapi(command: ApiCommand, options: CommandOptions & { jobUuid?: string }): Promise<BgapiResult>;
-  execute(
-    uuid: string,
-    app: AppCommand,
-    options: CommandOptions & { eventUuid?: string },
-  ): Promise<ExecuteResult>;
-}
+export type EslPort = EslCommandPort;
 
 export type CommandOutcome =
   | { readonly ok: true; readonly body: string }
@@ -72,7 +65,10 @@ export class Commander {
     const result = await this.#safe(() => this.#port.bgapi(built.command, { timeoutMs, jobUuid }));
     if (!result.ok) {
       this.#failed++;
-      logger.debug({ command: built.command.name, error: describe(result.error) }, 'background job failed');
+      logger.debug(
+        { command: built.command.name, error: describeCommandError(result.error) },
+        'background job failed',
+      );
       return { ...result, jobUuid };
     }
     return result;
@@ -99,14 +95,14 @@ export class Commander {
 
   #invalid(error: CommandError, logger: Logger): CommandOutcome {
     this.#failed++;
-    logger.error({ error: describe(error) }, 'command not sent: invalid input');
-    return { ok: false, error: describe(error) };
+    logger.error({ error: describeCommandError(error) }, 'command not sent: invalid input');
+    return { ok: false, error: describeCommandError(error) };
   }
 
   #failure(name: string, error: CommandError, logger: Logger): CommandOutcome {
     this.#failed++;
-    logger.debug({ command: name, error: describe(error) }, 'command failed');
-    return { ok: false, error: describe(error) };
+    logger.debug({ command: name, error: describeCommandError(error) }, 'command failed');
+    return { ok: false, error: describeCommandError(error) };
   }
 
   /** The port never should throw; if it does, the failure is still a value. */
@@ -121,17 +117,5 @@ export class Commander {
         error: { kind: 'failed', message: err instanceof Error ? err.message : String(err) },
       };
     }
-  }
-}
-
-/** One line for logs and `command.failed` details. */
-export function describe(error: CommandError): string {
-  switch (error.kind) {
-    case 'rejected':
-      return error.reply;
-    case 'invalid-input':
-      return `invalid ${error.field}: ${error.reason}`;
-    default:
-      return error.message;
   }
 }

@@ -12,10 +12,10 @@ import type {
 } from '../../machines/index.js';
 import { bridge, conferenceMember, originate, setVariable, unsetVariable } from '../esl/commands.js';
 import type { EventOf } from '../esl/events.js';
+import { describeCommandError } from '../esl/result.js';
 import type { PromptId } from '../prompts.js';
 import { MARK, ROLE } from '../recovery/marks.js';
 import { resolveRoute } from '../routing.js';
-import { describe } from './commander.js';
 import { HANGUP_AFTER_BRIDGE, PARK_AFTER_BRIDGE } from './leg-actions.js';
 import type { Leg } from './legs.js';
 import type { Session } from './session.js';
@@ -259,7 +259,7 @@ export function createEffects(session: Session): RuntimeEffects {
             [MARK.room]: session.room,
           },
         });
-        if (!command.ok) return failed('callInvitee', describe(command.error), legId);
+        if (!command.ok) return failed('callInvitee', describeCommandError(command.error), legId);
         log.info({ legId, rule: decision.ruleName, number: decision.number }, 'calling the invitee');
         // Not awaited: the queue must stay free for a hang-up while it rings. The job's result comes back
         // as a BACKGROUND_JOB event routed by its Job-UUID; only a send failure is handled here.
@@ -267,9 +267,12 @@ export function createEffects(session: Session): RuntimeEffects {
           if (result.ok || result.error.kind === 'rejected') return;
           if (result.error.kind === 'invalid-input' || result.error.kind === 'closed') {
             leg.invitee.jobDone = true;
-            failed('callInvitee', describe(result.error), legId);
+            failed('callInvitee', describeCommandError(result.error), legId);
           } else {
-            log.warn({ legId, error: describe(result.error) }, 'no result for the invitee call yet');
+            log.warn(
+              { legId, error: describeCommandError(result.error) },
+              'no result for the invitee call yet',
+            );
           }
         });
       });
