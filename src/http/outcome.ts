@@ -1,7 +1,6 @@
 // How an operator request ends: a value the routes turn into an HTTP answer. Never thrown.
 import type { ApiCommand } from '../esl/commands.js';
 import type { ApiResult, BgapiResult, CommandOptions, ConnectionState } from '../esl/connection.js';
-import type { CommandError } from '../esl/result.js';
 
 export type Outcome<T> =
   | { readonly ok: true; readonly status: number; readonly value: T }

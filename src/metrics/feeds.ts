@@ -2,14 +2,7 @@
 // changes, every command sent through an instrumented port, and the runtime's own running totals.
 
 import type { EslCommandPort } from '../esl/command-port.js';
-import type { ApiCommand, AppCommand } from '../esl/commands.js';
-import type {
-  ApiResult,
-  BgapiResult,
-  CommandOptions,
-  ExecuteResult,
-  StateChange,
-} from '../esl/connection.js';
+import type { StateChange } from '../esl/connection.js';
 import type { DynconfEvent } from '../esl/events.js';
 import type { CommandError } from '../esl/result.js';
 import type { CommandResult, DynconfMetrics } from './metrics.js';

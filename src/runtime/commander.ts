@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EslCommandPort } from '../esl/command-port.js';
 import type { ApiCommand, AppCommand } from '../esl/commands.js';
-import type { ApiResult, BgapiResult, CommandOptions, ExecuteResult } from '../esl/connection.js';
+import type { BgapiResult } from '../esl/connection.js';
 import { type BuildResult, type CommandError, describeCommandError } from '../esl/result.js';
 import type { Logger } from '../log.js';
 
