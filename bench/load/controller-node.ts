@@ -1,10 +1,12 @@
 // Child process (run with --expose-gc): the dynconf controller connected to every simulator node (one
 // event socket each, config eventSockets), with reaction times recorded, measured on request (heap after
 // GC, CPU time, events read, commands sent).
+
+import { pino } from 'pino';
 import { parseConfig } from '../../src/config/index.js';
 import { type NodesController, startControllerNodes } from '../../src/controller/nodes.js';
 import { EslConnection } from '../../src/esl/connection.js';
-import { silentLogger } from '../../src/log.js';
+import { createLogger, silentLogger } from '../../src/log.js';
 import { STAR0_SUBCLASS } from '../../src/runtime/escalation.js';
 
 export type ControllerCommand =
@@ -50,10 +52,20 @@ async function start(ports: number[], pin: string): Promise<void> {
     eventSockets: ports.map((port) => ({ host: HOST, port })),
     adminPins: [pin],
     routes: [{ name: 'extensions', pattern: '8[01][0-9]', dialString: 'user/{number}' }],
+    // Every administrator keeps its invitee in its room: the toll-fraud cap must allow one leg each.
+    maxOutboundLegs: 100_000,
     http: { port: 0 },
   });
   if (!parsed.ok) throw new Error(`bench configuration: ${JSON.stringify(parsed.issues)}`);
-  const logger = silentLogger();
+  // DYNCONF_BENCH_LOG=<level> (and DYNCONF_BENCH_LOG_FILE=<path>) shows the controller's log of a load step.
+  const logLevel = process.env.DYNCONF_BENCH_LOG;
+  const logger =
+    logLevel === undefined
+      ? silentLogger()
+      : createLogger({
+          level: logLevel,
+          destination: pino.destination(process.env.DYNCONF_BENCH_LOG_FILE ?? 2),
+        });
   connections = ports.map(
     (port) =>
       new EslConnection({
