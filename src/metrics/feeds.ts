@@ -90,6 +90,10 @@ export interface RuntimeTotals {
     readonly globalLockouts: number;
     readonly refused: number;
   };
+  /** Recovery totals (absent where a source does not keep them). */
+  readonly recoveries?: number;
+  readonly sessionsRestored?: number;
+  readonly orphansHungUp?: number;
 }
 
 /**
@@ -97,7 +101,7 @@ export interface RuntimeTotals {
  * already; this only forwards what grew since the last scrape). Returns the unsubscribe function.
  */
 export function followRuntimeTotals(read: () => RuntimeTotals, metrics: DynconfMetrics): () => void {
-  let last = { wrong: 0, caller: 0, global: 0, refused: 0 };
+  let last = { wrong: 0, caller: 0, global: 0, refused: 0, recoveries: 0, restored: 0, orphans: 0 };
   return metrics.beforeScrape(() => {
     const totals = read();
     const next = {
@@ -105,11 +109,17 @@ export function followRuntimeTotals(read: () => RuntimeTotals, metrics: DynconfM
       caller: totals.pinGuard.callerLockouts,
       global: totals.pinGuard.globalLockouts,
       refused: totals.pinGuard.refused,
+      recoveries: totals.recoveries ?? 0,
+      restored: totals.sessionsRestored ?? 0,
+      orphans: totals.orphansHungUp ?? 0,
     };
     metrics.pinFailure(next.wrong - last.wrong);
     metrics.lockout('caller', next.caller - last.caller);
     metrics.lockout('global', next.global - last.global);
     metrics.pinEntryRefused(next.refused - last.refused);
+    metrics.recovery('recoveries', next.recoveries - last.recoveries);
+    metrics.recovery('sessions_restored', next.restored - last.restored);
+    metrics.recovery('orphans_hung_up', next.orphans - last.orphans);
     last = next;
   });
 }

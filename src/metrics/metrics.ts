@@ -61,6 +61,10 @@ const LAG_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
 /** Command names are FreeSWITCH api / app names (`uuid_kill`, `playback`): letters, digits, `_` only. */
 const COMMAND_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 
+/** What `dynconf_recovery_total` counts. */
+export const RECOVERY_FACTS = ['recoveries', 'sessions_restored', 'orphans_hung_up'] as const;
+export type RecoveryFact = (typeof RECOVERY_FACTS)[number];
+
 export class DynconfMetrics {
   readonly registry = new Registry();
   readonly #sources: MetricsSources = {};
@@ -74,6 +78,7 @@ export class DynconfMetrics {
   readonly #lockouts: Counter<'reason'>;
   readonly #pinRefused: Counter;
   readonly #reconnects: Counter<'node'>;
+  readonly #recovery: Counter<'what'>;
   readonly #eventLag: Histogram;
   readonly #commands: Histogram<'command' | 'kind' | 'result'>;
   readonly #logger: Logger | undefined;
@@ -128,6 +133,12 @@ export class DynconfMetrics {
       labelNames: ['node'],
       registers,
     });
+    this.#recovery = new Counter({
+      name: 'dynconf_recovery_total',
+      help: "Rebuilding from FreeSWITCH's state: recoveries run, sessions restored from their legs, ownerless legs hung up",
+      labelNames: ['what'],
+      registers,
+    });
     this.#eventLag = new Histogram({
       name: 'dynconf_event_lag_seconds',
       help: "Time from FreeSWITCH's Event-Date-Timestamp to dynconf handling the event",
@@ -148,6 +159,7 @@ export class DynconfMetrics {
     }
     this.#lockouts.inc({ reason: 'caller' }, 0);
     this.#lockouts.inc({ reason: 'global' }, 0);
+    for (const what of RECOVERY_FACTS) this.#recovery.inc({ what }, 0);
   }
 
   /** Where the gauges are read from; later calls add to or replace earlier sources. */
@@ -176,6 +188,12 @@ export class DynconfMetrics {
 
   pinEntryRefused(count = 1): void {
     if (count > 0) this.#pinRefused.inc(count);
+  }
+
+  /** `what`: a recovery ran, a session was restored from its leg, or a leg without owner was hung up. */
+  recovery(what: RecoveryFact, count = 1): void {
+    if (count > 0 && (RECOVERY_FACTS as readonly string[]).includes(what))
+      this.#recovery.inc({ what }, count);
   }
 
   /** `node`: the node's `host:port` from the configuration (never caller input). */

@@ -182,6 +182,31 @@ describe('metrics facade', () => {
     expect(await samples(metrics, 'dynconf_pin_entries_refused_total')).toEqual({ '': 3 });
   });
 
+  it('forwards the recovery totals: recoveries, sessions restored, ownerless legs hung up', async () => {
+    const metrics = new DynconfMetrics({ processMetrics: false });
+    const totals = {
+      pinWrong: 0,
+      pinGuard: { callerLockouts: 0, globalLockouts: 0, refused: 0 },
+      recoveries: 1,
+      sessionsRestored: 0,
+      orphansHungUp: 0,
+    };
+    followRuntimeTotals(() => totals, metrics);
+    expect(await samples(metrics, 'dynconf_recovery_total')).toEqual({
+      '{what="recoveries"}': 1,
+      '{what="sessions_restored"}': 0,
+      '{what="orphans_hung_up"}': 0,
+    });
+    totals.recoveries = 3;
+    totals.sessionsRestored = 2;
+    totals.orphansHungUp = 1;
+    expect(await samples(metrics, 'dynconf_recovery_total')).toEqual({
+      '{what="recoveries"}': 3,
+      '{what="sessions_restored"}': 2,
+      '{what="orphans_hung_up"}': 1,
+    });
+  });
+
   it('times commands by name and result', async () => {
     const metrics = new DynconfMetrics({ processMetrics: false });
     const port = instrumentCommands(
