@@ -75,27 +75,8 @@ const CALL_COLUMNS = [
   'sent_callee_name',
   'sent_callee_num',
 ];
-const B_COLUMNS = [
-  'uuid',
-  'direction',
-  'created',
-  'created_epoch',
-  'name',
-  'state',
-  'cid_name',
-  'cid_num',
-  'ip_addr',
-  'dest',
-  'presence_id',
-  'presence_data',
-  'accountcode',
-  'callstate',
-  'callee_name',
-  'callee_num',
-  'callee_direction',
-  'sent_callee_name',
-  'sent_callee_num',
-];
+// The b-leg columns of `show calls`: the same, without the call's own uuid and the host name.
+const B_COLUMNS = CALL_COLUMNS.filter((c) => c !== 'call_uuid' && c !== 'hostname');
 
 function callRow(core: Core, ch: Channel): Row {
   const a = channelRow(core, ch);
