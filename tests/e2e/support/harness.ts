@@ -14,7 +14,6 @@ import { type Controller, startController } from '../../../src/controller/main.j
 import { createLogger } from '../../../src/log.js';
 import type { SessionView } from '../../../src/runtime/session.js';
 import {
-  type ChannelInfo,
   type DialplanOptions,
   type GatewayOptions,
   type PhoneBehaviour,
@@ -23,6 +22,7 @@ import {
   type Simulator,
   startSimulator,
 } from '../../../src/simulator/index.js';
+import { type Phones, phonesFor } from '../../support/phones.js';
 
 /** The administrator PIN of every harness (long, so a test can search the logs for it). */
 export const ADMIN_PIN = '8642097531';
@@ -58,7 +58,9 @@ export interface WaitOptions {
   readonly timeoutMs?: number;
 }
 
-export interface Harness {
+/** The phones (tests/support/phones.ts), with waits given as options, plus the rig around them. */
+export interface Harness
+  extends Omit<Phones, 'nextCollect' | 'sessionState' | 'expectClean' | 'callAccessNumber'> {
   readonly sim: Simulator;
   /** The controller now (a new one after `restartController`). */
   readonly controller: Controller;
@@ -76,26 +78,9 @@ export interface Harness {
   nextCollect(call: SimCall, options?: WaitOptions): Promise<SimEvent>;
   /** An inbound call to the access number, waiting until the PIN prompt runs. */
   callAccessNumber(from?: string): Promise<SimCall>;
-  /** Enters a PIN (with `#`) into the running prompt. */
-  enterPin(call: SimCall, pin?: string): Promise<void>;
-  /** Call 900, right PIN, in the room as moderator. */
-  adminInRoom(from?: string): Promise<{ admin: SimCall; room: string }>;
-  /** `0`, dial tone, the number and `#` (whatever happens next). */
-  enterNumber(admin: SimCall, number: string): Promise<void>;
-  /** `0`, dial tone, the number and `#`; resolves with the invitee leg once it exists. */
-  dial(admin: SimCall, number: string): Promise<SimCall>;
-  /** The session of an administrator leg (undefined when there is none). */
-  session(adminUuid: string): SessionView | undefined;
   /** Waits until the administrator's session is in `state` (e.g. `invitation.talking`). */
   sessionState(adminUuid: string, state: string, options?: WaitOptions): Promise<SessionView>;
-  /** True once the leg has been played `sound` (a prompt or tone as the simulator records it). */
-  heard(uuid: string, sound: string): boolean;
-  /** Legs dynconf originated (dynconf_role=invitee) that are up now. */
-  inviteeLegs(): ChannelInfo[];
-  /**
-   * After a test has hung up its own phones: waits until no session is left and no leg dynconf created
-   * is up outside a room; then hangs up what remains (room members) and waits for zero channels.
-   */
+  /** No session left and no dynconf leg outside a room; then every call hung up and zero channels. */
   expectClean(options?: WaitOptions): Promise<void>;
   /**
    * Ends the controller (`crash`: abruptly, as on SIGKILL; else `stop`), runs `whileDown` (what the phones
@@ -150,16 +135,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     wait: WaitOptions = {},
   ): Promise<T> => poll(sim, check, what, wait.timeoutMs ?? 5000);
 
-  const nextCollect = (call: SimCall, wait: WaitOptions = {}) =>
-    sim.waitForEvent(
-      (e) =>
-        e.name === 'CHANNEL_EXECUTE' &&
-        e.uuid === call.uuid &&
-        e.get('Application') === 'play_and_get_digits',
-      { timeoutMs: wait.timeoutMs ?? 5000, what: `play_and_get_digits on ${call.uuid}` },
-    );
+  const phones = phonesFor({
+    sim,
+    sessions: () => controller.sessions(),
+    accessNumber: config.accessNumber,
+    pin: ADMIN_PIN,
+    wait: (check, what, timeoutMs) => poll(sim, check, what, timeoutMs),
+  });
 
   const harness: Harness = {
+    ...phones,
     sim,
     get controller() {
       return controller;
@@ -168,64 +153,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     logs,
     until,
-    nextCollect,
-    async callAccessNumber(from = '1001') {
-      const call = await sim.placeCall({ from, to: config.accessNumber });
-      await call.waitUntil('collecting', { timeoutMs: 5000 });
-      return call;
-    },
-    async enterPin(call, pin = ADMIN_PIN) {
-      await call.press(`${pin}#`);
-    },
-    async adminInRoom(from = '1001') {
-      const admin = await harness.callAccessNumber(from);
-      await harness.enterPin(admin);
-      const where = await admin.waitUntil('in-conference', { timeoutMs: 5000 });
-      await harness.sessionState(admin.uuid, 'inRoom');
-      return { admin, room: where.room ?? '' };
-    },
-    async enterNumber(admin, number) {
-      const collect = nextCollect(admin);
-      await admin.press('0');
-      await collect;
-      await admin.press(`${number}#`);
-    },
-    async dial(admin, number) {
-      const before = new Set(harness.inviteeLegs().map((c) => c.uuid));
-      await harness.enterNumber(admin, number);
-      const leg = await until(
-        () =>
-          harness.inviteeLegs().find((c) => !before.has(c.uuid) && c.variables.dynconf_admin === admin.uuid),
-        `an invitee leg for ${number}`,
-      );
-      return sim.call(leg.uuid);
-    },
-    session: (adminUuid) => controller.sessions().find((s) => s.adminUuid === adminUuid),
-    sessionState: (adminUuid, state, wait) =>
-      until(
-        () => {
-          const session = harness.session(adminUuid);
-          return session?.state === state ? session : undefined;
-        },
-        () => `session of ${adminUuid} in ${state} (now ${harness.session(adminUuid)?.state ?? 'none'})`,
-        wait,
-      ),
-    heard: (uuid, sound) => sim.heard(uuid).some((item) => item.what === sound),
-    inviteeLegs: () => sim.channels().filter((c) => c.variables.dynconf_role === 'invitee'),
-    async expectClean(wait = {}) {
-      const timeoutMs = wait.timeoutMs ?? 5000;
-      await until(() => controller.sessions().length === 0, 'no session left', { timeoutMs });
-      await until(
-        () => harness.inviteeLegs().every((c) => c.where.state === 'in-conference'),
-        () => `no dynconf leg up outside a room (${describeLegs(harness.inviteeLegs())})`,
-        { timeoutMs },
-      );
-      for (const channel of sim.channels()) await sim.call(channel.uuid).hangup();
-      await until(() => sim.channels().length === 0, 'no channel left', { timeoutMs });
-      await until(() => controller.sessions().length === 0, 'no session left after the last hang-up', {
-        timeoutMs,
-      });
-    },
+    nextCollect: (call, wait = {}) => phones.nextCollect(call, wait.timeoutMs),
+    sessionState: (adminUuid, state, wait = {}) => phones.sessionState(adminUuid, state, wait.timeoutMs),
+    expectClean: (wait = {}) => phones.expectClean(wait.timeoutMs),
     async restartController({ crash = true, whileDown } = {}) {
       await (crash ? controller.crash() : controller.stop());
       await whileDown?.();
@@ -258,10 +188,6 @@ export async function finishHarness(harness: Harness | undefined, testFailed = f
     if (failed && process.env.DYNCONF_E2E_LOGS) process.stderr.write(harness.logs.join(''));
     await harness.close();
   }
-}
-
-function describeLegs(channels: ChannelInfo[]): string {
-  return channels.map((c) => `${c.name}: ${c.where.state}`).join(', ') || 'none';
 }
 
 /** Polls `check` every few ms and after every simulator event, up to `timeoutMs` of wall-clock time. */

@@ -8,15 +8,8 @@ import { type Controller, startController } from '../../../src/controller/main.j
 import { type OperatorApi, startOperatorApi } from '../../../src/http/index.js';
 import { createLogger } from '../../../src/log.js';
 import { DynconfMetrics } from '../../../src/metrics/index.js';
-import type { SessionView } from '../../../src/runtime/session.js';
-import {
-  type ChannelInfo,
-  type PhoneBehaviour,
-  type SimCall,
-  type SimEvent,
-  type Simulator,
-  startSimulator,
-} from '../../../src/simulator/index.js';
+import { type PhoneBehaviour, type Simulator, startSimulator } from '../../../src/simulator/index.js';
+import { type Phones, phonesFor } from '../../support/phones.js';
 import { EslProxy } from './esl-proxy.js';
 
 export const PIN = '8642097531';
@@ -39,7 +32,8 @@ export interface RigOptions {
   readonly logLevel?: string;
 }
 
-export interface Rig {
+/** The phones (tests/support/phones.ts) and the rig around them, with every output captured. */
+export interface Rig extends Phones {
   readonly sim: Simulator;
   readonly proxy: EslProxy;
   readonly controller: Controller;
@@ -61,16 +55,6 @@ export interface Rig {
     what: string | (() => string),
     timeoutMs?: number,
   ): Promise<T>;
-  nextCollect(call: SimCall): Promise<SimEvent>;
-  callAccessNumber(from?: string, name?: string): Promise<SimCall>;
-  enterPin(call: SimCall, pin?: string): Promise<void>;
-  adminInRoom(from?: string): Promise<{ admin: SimCall; room: string }>;
-  dial(admin: SimCall, number: string): Promise<SimCall>;
-  session(adminUuid: string): SessionView | undefined;
-  sessionState(adminUuid: string, state: string): Promise<SessionView>;
-  inviteeLegs(): ChannelInfo[];
-  /** No session left, no dynconf leg outside a room; then every call hung up and zero channels. */
-  expectClean(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -133,16 +117,14 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     timeoutMs = 5000,
   ): Promise<T> => sim.waitFor(check, { timeoutMs, what: typeof what === 'string' ? what : what() });
 
-  const nextCollect = (call: SimCall) =>
-    sim.waitForEvent(
-      (e) =>
-        e.name === 'CHANNEL_EXECUTE' &&
-        e.uuid === call.uuid &&
-        e.get('Application') === 'play_and_get_digits',
-      { timeoutMs: 5000, what: `play_and_get_digits on ${call.uuid}` },
-    );
-
   const rig: Rig = {
+    ...phonesFor({
+      sim,
+      sessions: () => controller.sessions(),
+      accessNumber: config.accessNumber,
+      pin: PIN,
+      wait: until,
+    }),
     sim,
     proxy,
     controller,
@@ -176,67 +158,6 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       })();
     },
     until,
-    nextCollect,
-    async callAccessNumber(from = '1001', name) {
-      const call = await sim.placeCall({
-        from,
-        to: config.accessNumber,
-        ...(name === undefined ? {} : { callerName: name }),
-      });
-      await call.waitUntil('collecting', { timeoutMs: 5000 });
-      return call;
-    },
-    async enterPin(call, pin = PIN) {
-      await call.press(`${pin}#`);
-    },
-    async adminInRoom(from = '1001') {
-      const admin = await rig.callAccessNumber(from);
-      await rig.enterPin(admin);
-      const where = await admin.waitUntil('in-conference', { timeoutMs: 5000 });
-      await rig.sessionState(admin.uuid, 'inRoom');
-      return { admin, room: where.room ?? '' };
-    },
-    async dial(admin, number) {
-      const before = new Set(rig.inviteeLegs().map((c) => c.uuid));
-      const collect = nextCollect(admin);
-      await admin.press('0');
-      await collect;
-      await admin.press(`${number}#`);
-      const leg = await until(
-        () => rig.inviteeLegs().find((c) => !before.has(c.uuid) && c.variables.dynconf_admin === admin.uuid),
-        `an invitee leg for ${number}`,
-      );
-      return sim.call(leg.uuid);
-    },
-    session: (adminUuid) => controller.sessions().find((s) => s.adminUuid === adminUuid),
-    sessionState: (adminUuid, state) =>
-      until(
-        () => {
-          const session = rig.session(adminUuid);
-          return session?.state === state ? session : undefined;
-        },
-        () => `session of ${adminUuid} in ${state} (now ${rig.session(adminUuid)?.state ?? 'none'})`,
-      ),
-    inviteeLegs: () => sim.channels().filter((c) => c.variables.dynconf_role === 'invitee'),
-    async expectClean(timeoutMs = 5000) {
-      await until(() => controller.sessions().length === 0, 'no session left', timeoutMs);
-      await until(
-        () => rig.inviteeLegs().every((c) => c.where.state === 'in-conference'),
-        () =>
-          `no dynconf leg up outside a room (${rig
-            .inviteeLegs()
-            .map((c) => `${c.name}: ${c.where.state}`)
-            .join(', ')})`,
-        timeoutMs,
-      );
-      for (const channel of sim.channels()) await sim.call(channel.uuid).hangup();
-      await until(() => sim.channels().length === 0, 'no channel left', timeoutMs);
-      await until(
-        () => controller.sessions().length === 0,
-        'no session left after the last hang-up',
-        timeoutMs,
-      );
-    },
     async close() {
       live.abort();
       await liveDone;
