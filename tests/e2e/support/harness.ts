@@ -104,6 +104,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     adminPins: [ADMIN_PIN],
     routes: TEST_ROUTES,
     http: { port: 0 },
+    // `*` then `0` must fall within this many ms of the scaled clock: 1.5 s at speed 50 would be 30 ms of
+    // wall-clock time, which a busy test machine can miss between two events.
+    keySequenceTimeoutMs: 5000,
     ...options.config,
   });
   if (!parsed.ok) {

@@ -81,6 +81,8 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     },
     adminPins: [PIN],
     routes: ROUTES,
+    // `*` then `0` within 5 s of the scaled clock (100 ms of wall-clock time at speed 50).
+    keySequenceTimeoutMs: 5000,
     http: { port: 0, token: TOKEN },
     ...options.config,
   });
