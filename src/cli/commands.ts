@@ -51,13 +51,32 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'simulate',
     summary: 'run the FreeSWITCH simulator alone',
-    usage: 'dynconf simulate [--port N] [--host HOST]',
+    usage:
+      'dynconf simulate [--port N] [--host HOST] [--password PW] [--speed N] [--park-timeout S]\n' +
+      '                 [--access-number N] [--console] [--log-level LEVEL]',
     description:
-      'Starts the event-socket server that behaves like FreeSWITCH 1.10, for trying dynconf without FreeSWITCH.',
-    options: { port: { type: 'string' }, host: { type: 'string' } },
+      'Starts the event-socket server that behaves like FreeSWITCH 1.10, for trying dynconf without FreeSWITCH.\n' +
+      'Extensions 800-819 answer, except 802 busy, 803 never answers, 804 voicemail, 805 rejects, 806 unreachable;\n' +
+      'gateway gsm has no answer supervision. With --console, type `help` for the calls and keys you can make.',
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      password: { type: 'string' },
+      speed: { type: 'string' },
+      'park-timeout': { type: 'string' },
+      'access-number': { type: 'string' },
+      console: { type: 'boolean' },
+      'log-level': { type: 'string' },
+    },
     optionHelp: [
-      '  --port N        port to listen on (default 8021)',
-      '  --host HOST     address to listen on (default 127.0.0.1)',
+      '  --port N            port to listen on (default 8021)',
+      '  --host HOST         address to listen on (default 127.0.0.1)',
+      '  --password PW       event-socket password (default ClueCon)',
+      '  --speed N           run the clock N times faster (default 1)',
+      '  --park-timeout S    seconds before the access number\'s "service unavailable" fallback (default 10, 0 = off)',
+      '  --access-number N   the access number (default 900)',
+      '  --console           read calls and keys from standard input (`help` lists them)',
+      '  --log-level LEVEL   log level (default info)',
     ],
     positionals: { min: 0, max: 0 },
     run: simulate,

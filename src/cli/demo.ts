@@ -45,5 +45,11 @@ export async function simulate(ctx: CommandContext): Promise<number> {
     );
     return EXIT_FAILED;
   }
-  return (await entry.main(['--port', String(port), '--host', host])) ?? EXIT_OK;
+  const passOn: string[] = [];
+  for (const name of ['password', 'speed', 'park-timeout', 'access-number', 'log-level']) {
+    const value = stringOption(ctx, name);
+    if (value !== undefined) passOn.push(`--${name}`, value);
+  }
+  if (ctx.values.console === true) passOn.push('--console');
+  return (await entry.main(['--port', String(port), '--host', host, ...passOn])) ?? EXIT_OK;
 }

@@ -1,10 +1,9 @@
 // One administrator session: the machine actor (machines/ withEffects), the legs it owns, one effect
 // queue per leg, and a logger bound to the call. Events routed to it are translated into machine events;
 // effects the machine asks for become FreeSWITCH commands (effects.ts). Nothing thrown in here leaves it.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Actor, Snapshot } from 'xstate';
 import {
-  createSessionActor,
   type EffectRequest,
   type Flow,
   IDLE_KEYS,
@@ -15,7 +14,6 @@ import {
   type SessionEffects,
   type SessionEvent,
   type SessionOutcome,
-  type withEffects,
 } from '../../machines/index.js';
 import type { Clock } from '../clock.js';
 import type { PinVerifier } from '../config/index.js';
@@ -41,6 +39,7 @@ import { LegQueue } from './leg-queue.js';
 import { ADOPTED_ENTRY, Leg, type LegRole } from './legs.js';
 import type { LockoutReason, PinGuard } from './lockout.js';
 import type { SessionRegistry } from './registry.js';
+import { createSharedSessionActor, driving, type SessionLogic } from './session-logic.js';
 import type { RuntimeSettings } from './settings.js';
 import type { DeadlineTimers } from './timers.js';
 import {
@@ -141,7 +140,7 @@ export class Session {
   readonly #marks: MarkWriter;
   readonly #legs = new Map<string, Leg>();
   readonly #queues = new Map<string, LegQueue>();
-  readonly #actor: Actor<ReturnType<typeof withEffects>>;
+  readonly #actor: Actor<SessionLogic>;
   #keys: KeyState = IDLE_KEYS;
   #outcome: SessionOutcome | undefined;
   #finished = false;
@@ -151,7 +150,7 @@ export class Session {
   #recovered = false;
 
   constructor(deps: SessionDeps, init: SessionInit) {
-    this.id = init.restore?.id ?? randomBytes(4).toString('hex');
+    this.id = init.restore?.id ?? randomUUID().slice(0, 8);
     this.restored = init.restore !== undefined;
     this.deps = deps;
     this.flow = init.flow;
@@ -183,8 +182,7 @@ export class Session {
       otherUuid: init.otherUuid,
     });
     this.effects = createEffects(this);
-    this.#actor = createSessionActor(
-      this.effects,
+    this.#actor = createSharedSessionActor(
       init.restore !== undefined
         ? { snapshot: init.restore.snapshot }
         : {
@@ -220,7 +218,7 @@ export class Session {
     this.#marks.start();
     if (this.flow === 'escalation') this.prepareEscalation();
     try {
-      this.#actor.start();
+      driving(this.effects, () => this.#actor.start());
     } catch (err) {
       this.#crashed(err, 'session could not start');
       return;
@@ -258,7 +256,7 @@ export class Session {
       leg.invitee.ended = status === 'released';
     }
     try {
-      this.#actor.start();
+      driving(this.effects, () => this.#actor.start());
     } catch (err) {
       this.#crashed(err, 'restored session could not start');
       return;
@@ -349,7 +347,7 @@ export class Session {
     if (this.#actor.getSnapshot().status !== 'active') return;
     try {
       this.deps.observe?.(this.id, event);
-      this.#actor.send(event);
+      driving(this.effects, () => this.#actor.send(event));
     } catch (err) {
       this.#fault(err, 'session machine refused an event');
     }
@@ -475,7 +473,7 @@ export class Session {
   dispose(): void {
     this.deps.timers.cancelAll(`${this.id}:`);
     try {
-      this.#actor.stop();
+      driving(this.effects, () => this.#actor.stop());
     } catch {
       // already stopped
     }

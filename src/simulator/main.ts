@@ -20,7 +20,7 @@ export interface SimulatorMainOptions {
 }
 
 const USAGE = `usage: simulate [--host 127.0.0.1] [--port 8021] [--password ClueCon] [--speed 1]
-                [--park-timeout 20] [--access-number 900] [--console] [--log-level info]
+                [--park-timeout 10] [--access-number 900] [--console] [--log-level info]
 environment: DYNCONF_SIM_HOST, DYNCONF_SIM_PORT, DYNCONF_SIM_PASSWORD`;
 
 export class UsageError extends Error {}

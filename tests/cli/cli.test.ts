@@ -273,6 +273,21 @@ describe('demo and simulate', () => {
     };
     expect((await run(['simulate', '--port', '18021'], { entryPoints })).code).toBe(0);
     expect(args).toEqual(['--port', '18021', '--host', '127.0.0.1']);
+    const all = ['simulate', '--speed', '10', '--park-timeout', '0', '--access-number', '901', '--console'];
+    expect((await run(all, { entryPoints })).code).toBe(0);
+    expect(args).toEqual([
+      '--port',
+      '8021',
+      '--host',
+      '127.0.0.1',
+      '--speed',
+      '10',
+      '--park-timeout',
+      '0',
+      '--access-number',
+      '901',
+      '--console',
+    ]);
   });
 });
 
