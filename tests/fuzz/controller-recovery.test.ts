@@ -2,19 +2,14 @@
 // the stream by a proxy): it drops the connection with a clear log line, reconnects, subscribes again,
 // checks its sessions, and the call goes on — `**` still brings the invitee into the room. No orphan leg.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Rig, startRig } from '../security/support/rig.js';
+import { finishRig, type Rig, startRig } from '../security/support/rig.js';
 
 let rig: Rig | undefined;
 
 afterEach(async () => {
   const r = rig;
   rig = undefined;
-  if (r === undefined) return;
-  try {
-    await r.expectClean();
-  } finally {
-    await r.close();
-  }
+  await finishRig(r);
 });
 
 const GARBAGE: Array<[string, () => Buffer]> = [

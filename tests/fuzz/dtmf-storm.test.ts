@@ -8,7 +8,7 @@ import type { SimCall } from '../../src/simulator/index.js';
 import { ADMIN_PIN, type Harness, startHarness } from '../e2e/support/harness.js';
 import {
   backToRoom,
-  errorLines,
+  finishStormHarness,
   plausibleKeys,
   quiet,
   randomKeys,
@@ -23,17 +23,7 @@ let h: Harness | undefined;
 afterEach(async () => {
   const harness = h;
   h = undefined;
-  if (harness === undefined) return;
-  try {
-    await harness.expectClean({ timeoutMs: 10_000 });
-    expect(harness.controller.stats().sessionErrors).toBe(0);
-    expect(errorLines(harness)).toEqual([]);
-  } catch (err) {
-    if (process.env.DYNCONF_E2E_LOGS) process.stderr.write(harness.logs.join(''));
-    throw err;
-  } finally {
-    await harness.close();
-  }
+  await finishStormHarness(harness);
 });
 
 async function start(): Promise<Harness> {

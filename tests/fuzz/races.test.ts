@@ -5,24 +5,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimCall } from '../../src/simulator/index.js';
 import { type Harness, startHarness } from '../e2e/support/harness.js';
-import { errorLines, quiet, settledState } from './support/storm.js';
+import { finishStormHarness, quiet, settledState } from './support/storm.js';
 
 let h: Harness | undefined;
 
 afterEach(async () => {
   const harness = h;
   h = undefined;
-  if (harness === undefined) return;
-  try {
-    await harness.expectClean({ timeoutMs: 10_000 });
-    expect(harness.controller.stats().sessionErrors).toBe(0);
-    expect(errorLines(harness)).toEqual([]);
-  } catch (err) {
-    if (process.env.DYNCONF_E2E_LOGS) process.stderr.write(harness.logs.join(''));
-    throw err;
-  } finally {
-    await harness.close();
-  }
+  await finishStormHarness(harness);
 });
 
 async function start(options: Parameters<typeof startHarness>[0]): Promise<Harness> {

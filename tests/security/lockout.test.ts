@@ -6,19 +6,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PROMPTS } from '../../src/prompts.js';
 import type { SimCall } from '../../src/simulator/index.js';
-import { PIN, type Rig, startRig, WRONG_PIN } from './support/rig.js';
+import { finishRig, PIN, type Rig, startRig, WRONG_PIN } from './support/rig.js';
 
 let rig: Rig | undefined;
 
 afterEach(async () => {
   const r = rig;
   rig = undefined;
-  if (r === undefined) return;
-  try {
-    await r.expectClean();
-  } finally {
-    await r.close();
-  }
+  await finishRig(r);
 });
 
 const heard = (r: Rig, call: SimCall, prompt: keyof typeof DEFAULT_PROMPTS) =>

@@ -2,6 +2,7 @@
 // call ends), a wait for the whole system to go quiet, and a check that the administrator's session and the
 // administrator's leg agree on where things stand (the "sane state" a storm must leave behind).
 import fc from 'fast-check';
+import { expect } from 'vitest';
 import type { SimCall } from '../../../src/simulator/index.js';
 import type { Harness } from '../../e2e/support/harness.js';
 
@@ -157,4 +158,22 @@ export async function backToRoom(h: Harness, admin: SimCall, pin: string): Promi
 /** Error-level log lines of the controller (there must be none: errors are bugs or broken FreeSWITCH). */
 export function errorLines(h: Harness): string[] {
   return h.logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
+}
+
+/**
+ * The end of every storm or race test: nothing left behind (with a longer wait: storms leave more to
+ * settle), no session failed and nothing logged at error level; then the harness is closed.
+ */
+export async function finishStormHarness(harness: Harness | undefined): Promise<void> {
+  if (harness === undefined) return;
+  try {
+    await harness.expectClean({ timeoutMs: 10_000 });
+    expect(harness.controller.stats().sessionErrors).toBe(0);
+    expect(errorLines(harness)).toEqual([]);
+  } catch (err) {
+    if (process.env.DYNCONF_E2E_LOGS) process.stderr.write(harness.logs.join(''));
+    throw err;
+  } finally {
+    await harness.close();
+  }
 }

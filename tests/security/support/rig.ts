@@ -171,3 +171,13 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   };
   return rig;
 }
+
+/** The end of every rig test: the rig must have left nothing behind (expectClean), then it is closed. */
+export async function finishRig(rig: Rig | undefined): Promise<void> {
+  if (rig === undefined) return;
+  try {
+    await rig.expectClean();
+  } finally {
+    await rig.close();
+  }
+}
