@@ -35,6 +35,8 @@ export interface ControllerHandle {
   readonly running: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** As on SIGKILL: the socket is cut and nothing more is sent to FreeSWITCH. */
+  crash(): Promise<void>;
 }
 
 export interface E2eEnvironment {
@@ -111,6 +113,12 @@ class InProcessController implements ControllerHandle {
     this.#controller = undefined;
     await controller?.stop();
   }
+
+  async crash(): Promise<void> {
+    const controller = this.#controller;
+    this.#controller = undefined;
+    await controller?.crash();
+  }
 }
 
 /** dynconf as the project's image (Dockerfile), on the FreeSWITCH container's network. */
@@ -186,6 +194,8 @@ export async function startEnvironment(plan: E2ePlan): Promise<E2eEnvironment> {
     }
     const fs = await connectWhenReady(esl, 60_000);
     stoppers.push(async () => fs.close());
+    // The version line goes into the description, so every run's log says which FreeSWITCH judged it.
+    where = `${where}, ${(await fs.api('version')).trim()}`;
     let pin = SUITE_PIN;
     let controllerText: string;
     let handle: ControllerHandle | undefined;

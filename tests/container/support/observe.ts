@@ -206,3 +206,19 @@ export async function sofiaGatewayExists(fs: FreeSwitchDriver, name: string): Pr
   const answer = await fs.api(`sofia status gateway ${name}`);
   return answer.includes(name) && !/Invalid Gateway|^-ERR/m.test(answer);
 }
+
+/** Resolves once FreeSWITCH lists no scheduled task of the channel `uuid` (`show tasks` trails the scheduler). */
+export function waitNoScheduledTask(
+  fs: FreeSwitchDriver,
+  uuid: string,
+  options: WaitOptions = {},
+): Promise<true> {
+  return eventually(
+    `no scheduled task of ${uuid} in show tasks`,
+    async () => ((await fs.scheduledTasks()).some((t) => t.task_group === uuid) ? undefined : true),
+    {
+      timeoutMs: options.timeoutMs ?? 15_000,
+      describe: async () => JSON.stringify(await fs.scheduledTasks()),
+    },
+  );
+}

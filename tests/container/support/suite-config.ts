@@ -11,6 +11,10 @@ import type { EslAddress } from './freeswitch-driver.js';
 export const SUITE_PIN = '4711';
 /** How long an invitee may ring before the administrator is returned to the room (routes below). */
 export const RING_TIMEOUT_MS = 3000;
+/** How long the administrator may take to key a number after `0`. */
+export const DIAL_TIMEOUT_MS = 5000;
+/** The dial tone the administrator hears after `0` (prompts.ts: 10 s of 350+440 Hz). */
+export const DIAL_TONE_MS = 10_000;
 /** Prefix of the suite's room names, so its rooms are told apart from anything else on the switch. */
 export const ROOM_PREFIX = 'e2e';
 
@@ -28,7 +32,7 @@ export function suiteConfigInput(esl: EslAddress, overrides: Partial<ConfigInput
     maxPinAttempts: 3,
     pinTimeoutMs: 5000,
     digitTimeoutMs: 1000,
-    dialTimeoutMs: 5000,
+    dialTimeoutMs: DIAL_TIMEOUT_MS,
     keySequenceTimeoutMs: 1500,
     // Every scenario calls from its own caller ID; wrong PINs of one must not lock out another.
     lockout: { maxFailures: 10, globalRatePerMinute: 1000 },
