@@ -221,14 +221,18 @@ export class EslTransport {
 
   /** One connection attempt: the socket, or why it failed (refused, timed out, ended by end()). */
   #open(): Promise<Socket | Error> {
-    const { host, port, connectTimeoutMs } = this.#options;
+    const { host, port, connectTimeoutMs, clock } = this.#options;
     return new Promise((resolve) => {
+      // A virtual clock stands still while the attempt is under way: it cannot see a connect in flight.
+      const releaseTime = clock.holdTime?.();
       const socket = netConnect({ host, port });
       this.#connecting = socket;
       let settled = false;
       const settle = (outcome: Socket | Error) => {
         if (settled) return;
         settled = true;
+        if (outcome === socket) clock.trackSocket?.(socket, 'client');
+        releaseTime?.();
         socket.off('error', onError);
         socket.off('close', onClose);
         socket.off('timeout', onTimeout);

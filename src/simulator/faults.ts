@@ -6,10 +6,6 @@ import { seededRandom } from './server/pipeline.js';
 import type { EslServer } from './server/server.js';
 import type { Faults } from './types.js';
 
-function wallSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
-
 export function createFaults(
   core: Core,
   server: EslServer,
@@ -33,7 +29,7 @@ export function createFaults(
     },
     restart: async (options = {}) => {
       await server.stop();
-      await wallSleep(options.downMs ?? 200);
+      await core.pause(Math.max(0, options.downMs ?? 200));
       await server.listen();
     },
     crash: async (options = {}) => {
@@ -41,7 +37,7 @@ export function createFaults(
       core.wipe();
       core.bus.coreUuid = randomUUID();
       afterCrash();
-      await wallSleep(options.downMs ?? 200);
+      await core.pause(Math.max(0, options.downMs ?? 200));
       await server.listen();
     },
     refuseConnections: (refuse) => {

@@ -1,4 +1,5 @@
 // The scripting API's handles: a phone on a leg (press keys, hang up, answer, talk) and waiting helpers.
+import { VirtualClock } from '../clock.js';
 import type { Channel } from './model/channel.js';
 import type { Core } from './model/core.js';
 import type {
@@ -18,6 +19,10 @@ export function waitUntil<T>(
   options: WaitOptions = {},
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 5000;
+  // On a virtual clock the wait itself lets time pass (only while nothing else happens); timeoutMs then
+  // bounds how long nothing at all may happen, and the wait ends after 10 minutes of the clock's time.
+  if (core.clock instanceof VirtualClock)
+    return core.clock.until(check, options.what ?? 'a condition', { stuckMs: timeoutMs });
   return new Promise<T>((resolve, reject) => {
     const first = check();
     if (first !== undefined && first !== null && first !== false) {
@@ -113,7 +118,7 @@ export class SimCallHandle implements SimCall {
       this.core.receiveDtmf(ch, valid[i] as string, source);
       this.core.notify();
       if (i < valid.length - 1 && gap > 0) {
-        await new Promise<void>((resolve) => this.core.after(gap, resolve));
+        await this.core.pause(gap);
       }
     }
   }

@@ -65,7 +65,7 @@ describe('graceful shutdown', () => {
     const draining = harness.controller.drain({ timeoutMs: 60_000 });
     // A caller of the access number during the shutdown hears at once what the dialplan plays without it.
     const late = await harness.sim.placeCall({ from: '1008', to: '900' });
-    const report = await draining;
+    const report = await harness.drive(draining, 'the drain to settle every call');
     expect(report).toEqual({ sessions: 8, unsettled: 0 });
     await late.waitUntil('gone');
     expect(heardUnavailable(harness, late)).toBe(true);

@@ -37,7 +37,7 @@ async function race(
       : new Promise<void>((resolve, reject) => {
           harness.clock.setTimer(offsetMs, () => void second().then(resolve, reject));
         });
-  await Promise.all([now, later]);
+  await harness.drive(Promise.all([now, later]), 'both sides of the race');
 }
 
 /** An administrator in their room, talking privately with a fresh invitee. */

@@ -1,7 +1,7 @@
 // The switch core: channels, the application stack of each channel, hangup and transfer, DTMF routing.
 // Everything runs on the simulator's clock; commands reply first and act STEP_MS later, as FreeSWITCH does.
 import { randomUUID } from 'node:crypto';
-import type { Clock, TimerHandle } from '../../clock.js';
+import { type Clock, type TimerHandle, VirtualClock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import { breakers } from '../apps/playback.js';
 import { APPS, AppContext } from '../apps/registry.js';
@@ -80,6 +80,18 @@ export class Core {
 
   nowMicros(): number {
     return Math.round(this.clock.now() * 1000);
+  }
+
+  /**
+   * What a scripted phone does between two actions: `ms` of simulated time pass. On a virtual clock the
+   * wait moves the clock itself (everything due meanwhile happens); on a running clock it just waits.
+   */
+  async pause(ms: number): Promise<void> {
+    if (this.clock instanceof VirtualClock) {
+      await this.clock.advance(ms);
+      return;
+    }
+    await new Promise<void>((resolve) => this.after(ms, resolve));
   }
 
   /** Runs `fn` after `ms` of simulated time; owned timers die with their channel. */

@@ -95,7 +95,9 @@ export class Connection {
     private readonly socket: Socket,
     private readonly deps: ConnectionDeps,
   ) {
-    this.pipeline = new EventPipeline(deps.faults, (ev) => this.write(eventFrame(ev, this.format)));
+    this.pipeline = new EventPipeline(deps.faults, deps.core.clock, (ev) =>
+      this.write(eventFrame(ev, this.format)),
+    );
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => deps.log.debug({ err }, 'simulator: socket error'));

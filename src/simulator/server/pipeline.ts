@@ -1,5 +1,7 @@
 // The path events take to one connection: optional reordering (only between events FreeSWITCH could
-// deliver in either order: different channels, different rooms, jobs) and optional delay.
+// deliver in either order: different channels, different rooms, jobs) and optional delay, on the
+// simulator's clock.
+import type { Clock, TimerHandle } from '../../clock.js';
 import type { EventData } from '../events/event.js';
 
 export interface EventFaults {
@@ -37,12 +39,13 @@ function orderKeys(ev: EventData): string[] {
 
 export class EventPipeline {
   private window: EventData[] = [];
-  private flushTimer?: ReturnType<typeof setTimeout>;
+  private flushTimer?: TimerHandle;
   private lastRelease = 0;
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly timers = new Set<TimerHandle>();
 
   constructor(
     private readonly faults: EventFaults,
+    private readonly clock: Clock,
     private readonly write: (ev: EventData) => void,
   ) {}
 
@@ -54,11 +57,11 @@ export class EventPipeline {
     this.window.push(ev);
     const size = this.faults.reorder?.windowSize ?? 1;
     if (this.window.length >= size) this.flush();
-    else if (this.flushTimer === undefined) this.flushTimer = setTimeout(() => this.flush(), 5);
+    else if (this.flushTimer === undefined) this.flushTimer = this.clock.setTimer(5, () => this.flush());
   }
 
   private flush(): void {
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer?.cancel();
     this.flushTimer = undefined;
     const pending = this.window;
     this.window = [];
@@ -83,21 +86,18 @@ export class EventPipeline {
       this.write(ev);
       return;
     }
-    const at = Math.max(Date.now() + this.faults.delayMs, this.lastRelease);
+    const at = Math.max(this.clock.now() + this.faults.delayMs, this.lastRelease);
     this.lastRelease = at;
-    const t = setTimeout(
-      () => {
-        this.timers.delete(t);
-        this.write(ev);
-      },
-      Math.max(0, at - Date.now()),
-    );
+    const t = this.clock.setTimer(Math.max(0, at - this.clock.now()), () => {
+      this.timers.delete(t);
+      this.write(ev);
+    });
     this.timers.add(t);
   }
 
   close(): void {
-    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
-    for (const t of this.timers) clearTimeout(t);
+    this.flushTimer?.cancel();
+    for (const t of this.timers) t.cancel();
     this.timers.clear();
     this.window = [];
   }

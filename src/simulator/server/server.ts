@@ -58,6 +58,7 @@ export class EslServer {
   private accept(socket: Socket): void {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
+    this.core.clock.trackSocket?.(socket, 'server');
     if (this.refusing) {
       socket.destroy();
       return;

@@ -1,6 +1,8 @@
 // End-to-end harness: the FreeSWITCH simulator on an ephemeral port and the dynconf controller in this
-// process, connected to it over TCP through the real event socket, both on one scaled clock. Helpers act
-// as the phones (call 900, enter the PIN, dial, press keys) and wait on conditions, never fixed sleeps.
+// process, connected to it over TCP through the real event socket, both on one virtual clock that only
+// moves while the test waits and nothing else happens (src/clock.ts VirtualClock): how much phone time
+// passes never depends on how busy the machine is. Helpers act as the phones (call 900, enter the PIN,
+// dial, press keys) and wait on conditions, never fixed sleeps.
 //
 //   const h = await startHarness({ directory: { '801': { kind: 'answer', afterMs: 1000 } } });
 //   const { admin } = await h.adminInRoom();
@@ -8,7 +10,7 @@
 //   ...
 //   await h.expectClean();   // no session left, no leg dynconf created still up
 //   await h.close();
-import { type Clock, scaledClock } from '../../../src/clock.js';
+import { type Clock, scaledClock, VirtualClock } from '../../../src/clock.js';
 import { type Config, parseConfig } from '../../../src/config/index.js';
 import { type Controller, startController } from '../../../src/controller/main.js';
 import { createLogger } from '../../../src/log.js';
@@ -42,7 +44,10 @@ export const TEST_ROUTES = [
 ];
 
 export interface HarnessOptions {
-  /** Clock speed for simulator and controller (default: DYNCONF_E2E_SPEED, else 50). */
+  /**
+   * Run on the wall clock scaled by this speed instead of the virtual clock (only for tests whose point is
+   * real time; default: the virtual clock).
+   */
   readonly speed?: number;
   /** Fields laid over the base configuration (adminPins, routes, prompts, …). */
   readonly config?: Record<string, unknown>;
@@ -54,7 +59,10 @@ export interface HarnessOptions {
 }
 
 export interface WaitOptions {
-  /** Wall-clock ms (default 5000). */
+  /**
+   * Virtual clock: wall-clock ms that may pass with nothing at all left to happen (the wait itself lets
+   * phone time pass, up to 10 minutes of it). Scaled clock: wall-clock ms (default 5000).
+   */
   readonly timeoutMs?: number;
 }
 
@@ -74,6 +82,8 @@ export interface Harness
     what: string | (() => string),
     options?: WaitOptions,
   ): Promise<T>;
+  /** Waits for `promise`, letting phone time pass meanwhile (virtual clock; a scaled clock runs anyway). */
+  drive<T>(promise: Promise<T>, what: string): Promise<T>;
   /** The next play_and_get_digits started on the leg (register before the action that leads to it). */
   nextCollect(call: SimCall, options?: WaitOptions): Promise<SimEvent>;
   /** An inbound call to the access number, waiting until the PIN prompt runs. */
@@ -92,10 +102,12 @@ export interface Harness
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const clock = scaledClock(options.speed ?? (Number(process.env.DYNCONF_E2E_SPEED) || 50));
-  // parkTimeoutSec 0: no "service unavailable" fallback on the access number. The controller cancels it
-  // (sched_del, tested in endings.test.ts), but at high clock speeds its 10 s are a few wall-clock ms.
-  const sim = await startSimulator({ clock, dialplan: { parkTimeoutSec: 0, ...options.dialplan } });
+  const clock = options.speed === undefined ? new VirtualClock() : scaledClock(options.speed);
+  const sim = await startSimulator({
+    clock,
+    // On a scaled clock the access number's 10 s fallback is a few wall-clock ms: switched off there.
+    dialplan: { ...(clock instanceof VirtualClock ? {} : { parkTimeoutSec: 0 }), ...options.dialplan },
+  });
   for (const [number, behaviour] of Object.entries(options.directory ?? {}))
     sim.directory.set(number, behaviour);
   for (const [name, gateway] of Object.entries(options.gateways ?? {})) sim.gateways.set(name, gateway);
@@ -104,9 +116,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     adminPins: [ADMIN_PIN],
     routes: TEST_ROUTES,
     http: { port: 0 },
-    // `*` then `0` must fall within this many ms of the scaled clock: 1.5 s at speed 50 would be 30 ms of
-    // wall-clock time, which a busy test machine can miss between two events.
-    keySequenceTimeoutMs: 5000,
     ...options.config,
   });
   if (!parsed.ok) {
@@ -123,9 +132,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
     },
   });
+  /** Waits for `promise`, letting virtual time pass meanwhile (a scaled clock runs by itself). */
+  const driven = <T>(promise: Promise<T>, what: string): Promise<T> =>
+    clock instanceof VirtualClock ? clock.drive(promise, what) : promise;
   let controller = startController({ config, logger, clock });
   try {
-    await controller.ready();
+    await driven(controller.ready(), 'the controller to be ready');
   } catch (err) {
     await controller.stop();
     await sim.close();
@@ -136,14 +148,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     check: () => T | undefined | null | false,
     what: string | (() => string),
     wait: WaitOptions = {},
-  ): Promise<T> => poll(sim, check, what, wait.timeoutMs ?? 5000);
+  ): Promise<T> => waitFor(sim, clock, check, what, wait.timeoutMs ?? 5000);
 
   const phones = phonesFor({
     sim,
     sessions: () => controller.sessions(),
     accessNumber: config.accessNumber,
     pin: ADMIN_PIN,
-    wait: (check, what, timeoutMs) => poll(sim, check, what, timeoutMs),
+    wait: (check, what, timeoutMs) => waitFor(sim, clock, check, what, timeoutMs),
   });
 
   const harness: Harness = {
@@ -156,18 +168,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     logs,
     until,
+    drive: driven,
     nextCollect: (call, wait = {}) => phones.nextCollect(call, wait.timeoutMs),
     sessionState: (adminUuid, state, wait = {}) => phones.sessionState(adminUuid, state, wait.timeoutMs),
     expectClean: (wait = {}) => phones.expectClean(wait.timeoutMs),
     async restartController({ crash = true, whileDown } = {}) {
-      await (crash ? controller.crash() : controller.stop());
+      await driven(crash ? controller.crash() : controller.stop(), 'the controller to stop');
       await whileDown?.();
       controller = startController({ config, logger, clock });
-      await controller.ready();
+      await driven(controller.ready(), 'the restarted controller to be ready');
       return controller;
     },
     async close() {
-      await controller.stop();
+      await driven(controller.stop(), 'the controller to stop');
       await sim.close();
     },
   };
@@ -191,6 +204,19 @@ export async function finishHarness(harness: Harness | undefined, testFailed = f
     if (failed && process.env.DYNCONF_E2E_LOGS) process.stderr.write(harness.logs.join(''));
     await harness.close();
   }
+}
+
+/** Virtual clock: lets phone time pass until `check` holds. Scaled clock: polls (see poll). */
+function waitFor<T>(
+  sim: Simulator,
+  clock: Clock,
+  check: () => T | undefined | null | false,
+  what: string | (() => string),
+  timeoutMs: number,
+): Promise<T> {
+  if (clock instanceof VirtualClock)
+    return clock.until(check, what, { stuckMs: Math.max(timeoutMs, 20_000) });
+  return poll(sim, check, what, timeoutMs);
 }
 
 /** Polls `check` every few ms and after every simulator event, up to `timeoutMs` of wall-clock time. */

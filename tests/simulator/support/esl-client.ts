@@ -1,6 +1,7 @@
 // A small, independent event-socket client for the simulator's tests: frames in, replies matched in order,
 // events collected. Deliberately separate from src/esl/ so the tests check the wire, not our client.
 import { connect, type Socket } from 'node:net';
+import type { VirtualClock } from '../../../src/clock.js';
 
 export interface Frame {
   headers: Record<string, string>;
@@ -59,7 +60,11 @@ export class TestClient {
   private closedFlag = false;
   private listeners = new Set<() => void>();
 
-  private constructor(readonly socket: Socket) {
+  private constructor(
+    readonly socket: Socket,
+    /** The simulator's virtual clock: the client's waits let its time pass. */
+    private readonly clock?: VirtualClock,
+  ) {
     socket.on('data', (chunk: Buffer) => {
       this.buf = Buffer.concat([this.buf, chunk]);
       const { frames, rest } = parseFrames(this.buf);
@@ -73,20 +78,26 @@ export class TestClient {
     socket.on('error', () => undefined);
   }
 
-  static open(port: number, host = '127.0.0.1'): Promise<TestClient> {
+  static open(port: number, host = '127.0.0.1', clock?: VirtualClock): Promise<TestClient> {
     return new Promise((resolve, reject) => {
+      const release = clock?.holdTime();
       const socket = connect(port, host);
-      socket.once('error', reject);
+      socket.once('error', (err) => {
+        release?.();
+        reject(err);
+      });
       socket.once('connect', () => {
-        socket.off('error', reject);
-        resolve(new TestClient(socket));
+        socket.removeAllListeners('error');
+        clock?.trackSocket(socket, 'client');
+        release?.();
+        resolve(new TestClient(socket, clock));
       });
     });
   }
 
   /** Opens, reads auth/request, authenticates. */
-  static async login(port: number, password = 'ClueCon'): Promise<TestClient> {
-    const c = await TestClient.open(port);
+  static async login(port: number, password = 'ClueCon', clock?: VirtualClock): Promise<TestClient> {
+    const c = await TestClient.open(port, '127.0.0.1', clock);
     await c.nextReply();
     const r = await c.command(`auth ${password}`);
     if (r.headers['Reply-Text'] !== '+OK accepted')
@@ -124,6 +135,13 @@ export class TestClient {
   nextReply(timeoutMs = 5000): Promise<Frame> {
     const ready = this.replies.shift();
     if (ready !== undefined) return Promise.resolve(ready);
+    if (this.clock !== undefined) {
+      let reply: Frame | undefined;
+      this.waiters.push((f) => {
+        reply = f;
+      });
+      return this.clock.until(() => reply, 'a reply', { stuckMs: timeoutMs });
+    }
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('no reply in time')), timeoutMs);
       this.waiters.push((f) => {
@@ -156,6 +174,7 @@ export class TestClient {
   }
 
   waitFor<T>(check: () => T | undefined, timeoutMs = 5000, what = 'a condition'): Promise<T> {
+    if (this.clock !== undefined) return this.clock.until(check, what, { stuckMs: timeoutMs });
     return new Promise((resolve, reject) => {
       const test = () => {
         const v = check();
