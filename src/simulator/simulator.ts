@@ -136,6 +136,9 @@ class SimulatorImpl implements Simulator {
   }
 }
 
+/** How long `show channels|calls|bridged_calls` trail the events (FreeSWITCH 1.10.12: 0.1–0.3 s). */
+export const DEFAULT_CORE_DB_LAG_MS = 200;
+
 export async function createSimulator(options: SimulatorOptions): Promise<Simulator> {
   const clock = options.clock ?? realClock;
   const log = options.logger ?? silentLogger();
@@ -161,6 +164,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     domain: dialplan.domain,
     soundsDir: SOUNDS,
     fileDurationMs: options.fileDurationMs ?? 2000,
+    coreDbLagMs: options.coreDbLagMs ?? DEFAULT_CORE_DB_LAG_MS,
   });
   const server = new EslServer(core, { host, port, password }, log);
   await server.listen();

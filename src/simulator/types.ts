@@ -61,6 +61,11 @@ export interface SimulatorOptions {
   fileDurationMs?: number;
   /** Clock ms between HEARTBEAT events (FreeSWITCH: 20 s). 0 = none. Default 20000. */
   heartbeatMs?: number;
+  /**
+   * Clock ms `show channels|calls|bridged_calls` trail the events, as FreeSWITCH's core database does
+   * (`show tasks`: until the scheduler's next pass, at least this long). 0 = live. Default 200.
+   */
+  coreDbLagMs?: number;
 }
 
 /**

@@ -34,8 +34,11 @@ describe('dialplan', () => {
     expect(c.eventsFor(call.uuid).find((e) => e.name === 'CHANNEL_PARK')?.headers.variable_dynconf_role).toBe(
       'admin',
     );
-    const tasks = JSON.parse(await c.api('show tasks as json')) as { rows: Array<{ task_group: string }> };
-    expect(tasks.rows.map((t) => t.task_group)).toEqual([call.uuid]);
+    const groups = await c.apiUntil('show tasks as json', (body) => {
+      const rows = (JSON.parse(body) as { rows?: Array<{ task_group: string }> }).rows ?? [];
+      return rows.length > 0 ? rows.map((t) => t.task_group) : undefined;
+    });
+    expect(groups).toEqual([call.uuid]);
     await c.waitEvent((e) => e.name === 'CHANNEL_DESTROY' && e.headers['Unique-ID'] === call.uuid);
     expect(of(c, call.uuid)).toEqual([
       'CHANNEL_CREATE',
@@ -101,6 +104,44 @@ describe('dialplan', () => {
     const call = await h.sim.placeCall({ from: '1001', to: '555' });
     const hup = await c.waitEvent((e) => e.name === 'CHANNEL_HANGUP' && e.headers['Unique-ID'] === call.uuid);
     expect(hup.headers['Hangup-Cause']).toBe('NO_ROUTE_DESTINATION');
+  });
+});
+
+describe("the core database's lag (show channels, calls, tasks), as on FreeSWITCH 1.10.12", () => {
+  const uuidsOf = (body: string) =>
+    ((JSON.parse(body) as { rows?: Array<{ uuid?: string; task_group?: string }> }).rows ?? []).map(
+      (r) => r.uuid ?? r.task_group,
+    );
+
+  test('a new channel is listed 200 ms after its events; conference json_list is live', async () => {
+    h = await harness();
+    const c = await h.client();
+    const call = await h.sim.placeCall({ from: '1001', to: '900' });
+    await c.waitEvent((e) => e.name === 'CHANNEL_PARK' && e.headers['Unique-ID'] === call.uuid);
+    const parkedAt = h.clock.now();
+    expect(uuidsOf(await c.api('show channels as json'))).toEqual([]);
+    await c.apiUntil('show channels as json', (body) =>
+      uuidsOf(body).includes(call.uuid) ? true : undefined,
+    );
+    const listedAfter = h.clock.now() - parkedAt;
+    expect(listedAfter).toBeGreaterThanOrEqual(150);
+    expect(listedAfter).toBeLessThanOrEqual(250);
+    await c.api(`uuid_transfer ${call.uuid} conference:lag@dynconf inline`);
+    await c.waitEvent((e) => e.headers['Action'] === 'add-member');
+    expect(await c.api('conference lag json_list')).toContain(call.uuid);
+  });
+
+  test('a task deleted with sched_del stays listed until the scheduler passes', async () => {
+    h = await harness({ dialplan: { parkTimeoutSec: 10 } });
+    const c = await h.client();
+    const call = await h.sim.placeCall({ from: '1001', to: '900' });
+    await c.waitEvent((e) => e.name === 'CHANNEL_PARK' && e.headers['Unique-ID'] === call.uuid);
+    await c.apiUntil('show tasks as json', (body) => (uuidsOf(body).includes(call.uuid) ? true : undefined));
+    expect(await c.api(`sched_del ${call.uuid}`)).toBe('+OK Deleted: 1\n');
+    const deletedAt = h.clock.now();
+    expect(uuidsOf(await c.api('show tasks as json'))).toEqual([call.uuid]);
+    await c.apiUntil('show tasks as json', (body) => (uuidsOf(body).length === 0 ? true : undefined));
+    expect(h.clock.now() - deletedAt).toBeLessThanOrEqual(1050);
   });
 });
 
@@ -588,7 +629,10 @@ describe('more api commands', () => {
     const plain = await c.api(`uuid_dump ${call.uuid}`);
     expect(plain).toContain('variable_dynconf_room: room%201\n');
     expect(plain.endsWith('\n\n')).toBe(true);
-    const calls = JSON.parse(await c.api('show calls as json')) as {
+    const callsBody = await c.apiUntil('show calls as json', (body) =>
+      body.includes(call.uuid) ? body : undefined,
+    );
+    const calls = JSON.parse(callsBody) as {
       row_count: number;
       rows: Array<Record<string, string>>;
     };

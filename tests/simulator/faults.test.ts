@@ -25,8 +25,11 @@ describe('faults', () => {
     expect(h.sim.connectionCount()).toBe(0);
     expect(call.where().state).toBe('parked');
     const again = await h.client('');
-    const rows = JSON.parse(await again.api('show channels as json')) as { rows: Array<{ uuid: string }> };
-    expect(rows.rows.map((r) => r.uuid)).toEqual([call.uuid]);
+    const uuids = await again.apiUntil('show channels as json', (body) => {
+      const rows = (JSON.parse(body) as { rows?: Array<{ uuid: string }> }).rows ?? [];
+      return rows.length > 0 ? rows.map((r) => r.uuid) : undefined;
+    });
+    expect(uuids).toEqual([call.uuid]);
   });
 
   test('delayEvents: replies come at once, events later', async () => {

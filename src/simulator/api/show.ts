@@ -2,8 +2,7 @@
 import { localDate } from '../events/bus.js';
 import type { Channel } from '../model/channel.js';
 import type { Core } from '../model/core.js';
-
-type Row = Record<string, string>;
+import type { CoreDbTables, Row } from '../model/core-db.js';
 
 function channelRow(core: Core, ch: Channel): Row {
   const ms = Math.floor(ch.times.created / 1000);
@@ -117,23 +116,14 @@ export function show(core: Core, words: string[]): string {
       i++;
     }
   }
-  const live = [...core.channels.values()].filter((c) => !c.hangingUp);
+  // Read from the core database: what the switch looked like when it last caught up (model/core-db.ts).
+  const tables = core.db.tables();
   let rows: Row[];
-  if (what === 'tasks') {
-    rows = core.scheduler.list().map((t) => ({
-      task_id: String(t.id),
-      task_desc: t.desc,
-      task_group: t.group,
-      task_runtime: String(t.runtime),
-      task_sql_manager: '0',
-      hostname: core.bus.identity.hostname,
-    }));
-  } else if (what === 'channels') rows = live.map((c) => channelRow(core, c));
-  else if (what === 'calls' || what === 'bridged_calls') {
-    rows = live
-      .filter((c) => c.bridge?.role !== 'b' && (what === 'calls' || c.bridge !== undefined))
-      .map((c) => callRow(core, c));
-  } else
+  if (what === 'tasks') rows = [...tables.tasks];
+  else if (what === 'channels') rows = [...tables.channels];
+  else if (what === 'calls') rows = [...tables.calls];
+  else if (what === 'bridged_calls') rows = [...tables.bridgedCalls];
+  else
     return `-USAGE: codec|endpoint|application|api|dialplan|file|timer|calls [count]|channels [count|like <match string>]|calls|detailed_calls|bridged_calls|detailed_bridged_calls|aliases|complete|chat|management|modules|nat_map|say|interfaces|interface_types|tasks|limits|status\n`;
   if (like !== undefined) {
     const needle = like;
@@ -144,6 +134,28 @@ export function show(core: Core, words: string[]): string {
     );
   }
   return format(rows, json, countOnly);
+}
+
+/** The switch's tables as they are this moment (what the core database catches up to). */
+export function liveTables(core: Core): CoreDbTables {
+  const live = [...core.channels.values()].filter((c) => !c.hangingUp);
+  const callRows = (bridgedOnly: boolean) =>
+    live
+      .filter((c) => c.bridge?.role !== 'b' && (!bridgedOnly || c.bridge !== undefined))
+      .map((c) => callRow(core, c));
+  return {
+    channels: live.map((c) => channelRow(core, c)),
+    calls: callRows(false),
+    bridgedCalls: callRows(true),
+    tasks: core.scheduler.list().map((t) => ({
+      task_id: String(t.id),
+      task_desc: t.desc,
+      task_group: t.group,
+      task_runtime: String(t.runtime),
+      task_sql_manager: '0',
+      hostname: core.bus.identity.hostname,
+    })),
+  };
 }
 
 export function status(core: Core): string {

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, type TimerHandle, VirtualClock } from '../../clock.js';
 import type { Logger } from '../../log.js';
+import { liveTables } from '../api/show.js';
 import { breakers } from '../apps/playback.js';
 import { APPS, AppContext } from '../apps/registry.js';
 import { leaveBridge } from '../bridge.js';
@@ -15,6 +16,7 @@ import { Scheduler } from '../scheduler.js';
 import type { GatewayOptions, HeardItem, PhoneBehaviour } from '../types.js';
 import { Q850 } from './causes.js';
 import { type CallerProfile, Channel, type Endpoint } from './channel.js';
+import { CoreDb } from './core-db.js';
 import type { DtmfSource, Frame, StopReason } from './frame.js';
 
 /** FreeSWITCH acts on most commands about 20 ms after replying to them. */
@@ -29,6 +31,8 @@ export interface SimConfig {
   soundsDir: string;
   /** Clock ms a sound file plays when nothing else says how long it is. */
   fileDurationMs: number;
+  /** Clock ms the core database (show channels, calls, tasks) trails the switch. */
+  coreDbLagMs: number;
 }
 
 function appHeaders(frame: Frame, response?: string): Array<[string, string]> {
@@ -56,6 +60,8 @@ export class Core {
   readonly conferences: Conferences;
   readonly originator: Originator;
   readonly scheduler: Scheduler;
+  /** What `show channels|calls|bridged_calls|tasks` read: trails the switch like FreeSWITCH's database. */
+  readonly db: CoreDb;
   readonly startedAt: number;
   sessionsSinceStart = 0;
   peakSessions = 0;
@@ -74,6 +80,8 @@ export class Core {
     this.conferences = new Conferences(this);
     this.originator = new Originator(this);
     this.scheduler = new Scheduler(this);
+    this.db = new CoreDb(clock, config.coreDbLagMs, () => liveTables(this));
+    bus.subscribe(() => this.db.changed());
   }
 
   // ---- time ---------------------------------------------------------------------------------------
@@ -137,6 +145,7 @@ export class Core {
     this.channels.clear();
     this.conferences.wipe();
     this.scheduler.wipe();
+    this.db.wipe();
     this.notify();
   }
 
@@ -153,6 +162,7 @@ export class Core {
   }
 
   notify(): void {
+    this.db.changed();
     for (const l of [...this.changeListeners]) l();
   }
 

@@ -366,5 +366,6 @@ export async function replayTrace(file: string, keep: EventFilter): Promise<Repl
     for (const c of clients.values()) c.close();
     await sim.close();
   }
+  process.stdout.write(`LAGGING ${file}: ${JSON.stringify(lagging)}\n`);
   return { file, trace, sim: simSide, map, replies, chosen, lagging };
 }

@@ -168,6 +168,22 @@ export class TestClient {
     return (await this.command(`api ${cmd}`)).body;
   }
 
+  /**
+   * Asks `cmd` again every 50 ms of the simulator's time until `accept` takes the answer: the core
+   * database's tables (show channels, calls, tasks) trail the events, as on FreeSWITCH.
+   */
+  async apiUntil<T>(cmd: string, accept: (body: string) => T | undefined, what = cmd): Promise<T> {
+    if (this.clock === undefined) throw new Error('apiUntil needs the simulator clock');
+    let last = '';
+    for (let tries = 0; tries < 40; tries++) {
+      last = await this.api(cmd);
+      const value = accept(last);
+      if (value !== undefined) return value;
+      await this.clock.advance(50);
+    }
+    throw new Error(`2 s of switch time passed waiting for ${what}; last answer: ${last.slice(0, 300)}`);
+  }
+
   /** Resolves with the first collected event (from index `from`) that matches. */
   waitEvent(match: (e: ClientEvent) => boolean, timeoutMs = 5000, from = 0): Promise<ClientEvent> {
     return this.waitFor(() => this.events.slice(from).find(match), timeoutMs, 'an event');
