@@ -87,7 +87,7 @@ describe('races', () => {
   it('** against the administrator hanging up: the invitee is hung up or left in the room, never parked or bridged', async () => {
     const harness = await start({ directory: { '801': { kind: 'answer', afterMs: 300 } } });
     let caller = 1300;
-    const outcomes = new Set<string>();
+    const outcomes = new Map<string, string>();
     for (const offset of OFFSETS) {
       for (const keysFirst of [true, false]) {
         const { admin, room, invitee } = await talking(harness, String(caller++));
@@ -102,13 +102,19 @@ describe('races', () => {
         if (where.state === 'in-conference') {
           // `**` won: the invitee is a member of the room, which goes on without the administrator.
           expect(where.room).toBe(room);
-          outcomes.add('joined');
+          outcomes.set(`${keysFirst ? '** first' : 'hang-up first'} +${offset}`, 'joined');
           await invitee.hangup();
-        } else outcomes.add('hung up');
+        } else outcomes.set(`${keysFirst ? '** first' : 'hang-up first'} +${offset}`, 'hung up');
       }
     }
-    // Both outcomes show up across the offsets (the race really is a race).
-    expect(outcomes).toEqual(new Set(['joined', 'hung up']));
+    // On the virtual clock each order is played exactly: whatever FreeSWITCH sees first wins, even in
+    // the same millisecond; `**` first brings the invitee in, the hang-up first takes it down with it.
+    const expected = new Map<string, string>();
+    for (const offset of OFFSETS) {
+      expected.set(`** first +${offset}`, 'joined');
+      expected.set(`hang-up first +${offset}`, 'hung up');
+    }
+    expect(outcomes).toEqual(expected);
   });
 
   it('*# against the invitee answering, at every offset and in both orders: the invitee is gone, the admin alone in the room', async () => {
