@@ -11,7 +11,7 @@ import {
   type ControllerConnection,
   type ControllerOptions,
   startController,
-} from './main.js';
+} from './controller.js';
 
 export interface ControllerNode {
   /** `host:port` of its event socket. */

@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel } from './model/channel.js';
 import type { Core } from './model/core.js';
-import { STEP_MS } from './model/core.js';
 import type { Frame } from './model/frame.js';
+import { STEP_MS } from './model/timing.js';
 
 function bridgeHeaders(a: Channel, b: Channel): Array<[string, string]> {
   return [

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel } from './model/channel.js';
 import type { Core } from './model/core.js';
-import { STEP_MS } from './model/core.js';
+import { STEP_MS } from './model/timing.js';
 import type { PhoneBehaviour } from './types.js';
 
 export interface DialRequest {

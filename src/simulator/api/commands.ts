@@ -5,7 +5,7 @@ import { DialStringError, parseDialString, splitArgs, splitOriginateArgs } from 
 import { normalizeCause } from '../model/causes.js';
 import type { Channel } from '../model/channel.js';
 import type { Core } from '../model/core.js';
-import { STEP_MS } from '../model/core.js';
+import { STEP_MS } from '../model/timing.js';
 import { show, status } from './show.js';
 
 export type ApiResult = string | Promise<string>;

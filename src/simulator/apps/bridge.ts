@@ -3,8 +3,8 @@
 import { leaveBridge, linkBridge } from '../bridge.js';
 import { DialStringError, parseDialString } from '../dialstring.js';
 import type { Channel } from '../model/channel.js';
-import { STEP_MS } from '../model/core.js';
 import type { AppInstance } from '../model/frame.js';
+import { STEP_MS } from '../model/timing.js';
 import type { AppFactory } from './registry.js';
 
 export const bridgeApp: AppFactory = (ctx) => {

@@ -1,7 +1,7 @@
 // voicemail PROFILE DOMAIN BOX: greeting, beep, recording; `*` or `#` ends it.
 import type { TimerHandle } from '../../clock.js';
-import { STEP_MS } from '../model/core.js';
 import type { AppInstance } from '../model/frame.js';
+import { STEP_MS } from '../model/timing.js';
 import { Player } from './player.js';
 import type { AppFactory } from './registry.js';
 

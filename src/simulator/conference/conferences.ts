@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventData } from '../events/event.js';
 import type { Channel } from '../model/channel.js';
 import type { Core } from '../model/core.js';
-import { STEP_MS } from '../model/core.js';
+import { STEP_MS } from '../model/timing.js';
 import type { MemberInfo, RoomInfo } from '../types.js';
 import { type CJson, cjsonPrint } from './cjson.js';
 

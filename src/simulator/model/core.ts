@@ -18,9 +18,7 @@ import { Q850 } from './causes.js';
 import { type CallerProfile, Channel, type Endpoint } from './channel.js';
 import { CoreDb } from './core-db.js';
 import type { DtmfSource, Frame, StopReason } from './frame.js';
-
-/** FreeSWITCH acts on most commands about 20 ms after replying to them. */
-export const STEP_MS = 20;
+import { STEP_MS } from './timing.js';
 
 export interface SimConfig {
   dialplan: ResolvedDialplan;

@@ -6,7 +6,7 @@ import type { Logger } from '../../log.js';
 import { executeApi } from '../api/commands.js';
 import type { EventData } from '../events/event.js';
 import type { Core } from '../model/core.js';
-import { STEP_MS } from '../model/core.js';
+import { STEP_MS } from '../model/timing.js';
 import {
   apiResponseFrame,
   authRequestFrame,
