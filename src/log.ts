@@ -1,5 +1,7 @@
-// One pino logger for the process; sessions take child loggers bound to their call.
+// One pino logger for the process; sessions take child loggers bound to their call. JSON lines with ISO
+// times for files and log collectors; one readable line per event, in local time, for a terminal.
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
@@ -23,21 +25,47 @@ export const REDACT_PATHS = [
   '*.digits',
 ];
 
+/** `json`: one JSON object per line, ISO time. `pretty`: one readable line per event, local time. */
+export type LogFormat = 'json' | 'pretty';
+
 export interface LogOptions {
   level?: string;
   /** Where lines go; stdout by default. Tests pass a stream to capture every line. */
   destination?: DestinationStream;
+  /** Default `json`. */
+  format?: LogFormat;
+  /** Colours in the pretty format (a terminal). Default false. */
+  colour?: boolean;
+}
+
+/** `auto` is pretty in a terminal and JSON otherwise (a pipe, a file, journald, a container log). */
+export function resolveLogFormat(format: LogFormat | 'auto', isTerminal: boolean): LogFormat {
+  return format === 'auto' ? (isTerminal ? 'pretty' : 'json') : format;
+}
+
+/** Turns each JSON line into one readable line (local time, level, [module] message, the other fields). */
+function prettyLines(target: DestinationStream, colour: boolean): DestinationStream {
+  const prettify = prettyFactory({
+    colorize: colour,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,name,module',
+    messageFormat: '{if module}[{module}] {end}{msg}',
+  });
+  return { write: (line: string) => void target.write(prettify(line)) };
 }
 
 export function createLogger(options: LogOptions = {}): Logger {
+  const target = options.destination ?? pino.destination(1);
   return pino(
     {
       name: 'dynconf',
       level: options.level ?? 'info',
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination(1),
+    options.format === 'pretty' ? prettyLines(target, options.colour ?? false) : target,
   );
 }
 

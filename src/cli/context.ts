@@ -1,5 +1,5 @@
 // What every command receives.
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, type LogFormat, type Logger, resolveLogFormat } from '../log.js';
 import type { EntryPoints } from './entry-points.js';
 import type { CliIo } from './io.js';
 
@@ -11,9 +11,18 @@ export interface CommandContext {
   readonly positionals: readonly string[];
 }
 
-/** A logger that writes JSON lines to the CLI's stderr (stdout stays for a command's own output). */
-export function cliLogger(io: CliIo, level = 'info'): Logger {
-  return createLogger({ level, destination: { write: (line: string) => void io.stderr.write(line) } });
+/**
+ * The CLI's logger, on stderr (stdout stays for a command's own output): readable lines in a terminal,
+ * JSON lines otherwise, unless `format` says which.
+ */
+export function cliLogger(io: CliIo, level = 'info', format: LogFormat | 'auto' = 'auto'): Logger {
+  const terminal = io.stderr.isTTY === true;
+  return createLogger({
+    level,
+    format: resolveLogFormat(format, terminal),
+    colour: terminal,
+    destination: { write: (line: string) => void io.stderr.write(line) },
+  });
 }
 
 export function stringOption(ctx: CommandContext, name: string): string | undefined {

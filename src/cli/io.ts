@@ -7,7 +7,8 @@ export interface TextSink {
 
 export interface CliIo {
   readonly stdout: TextSink;
-  readonly stderr: TextSink;
+  /** Where logs go; `isTTY` when it is a terminal (readable log lines then). */
+  readonly stderr: TextSink & { readonly isTTY?: boolean };
   /** Standard input (hash-pin reads the PIN from it). */
   readonly stdin: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -15,7 +15,7 @@ export async function start(ctx: CommandContext): Promise<number> {
     return EXIT_FAILED;
   }
   const { config, sources } = result;
-  const logger = cliLogger(io, config.log.level);
+  const logger = cliLogger(io, config.log.level, config.log.format);
   for (const warning of result.warnings) logger.warn(warning);
   logger.info({ config: redactConfig(config), sources }, 'configuration loaded');
   const entry = await ctx.entryPoints.controller();

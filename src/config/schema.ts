@@ -219,6 +219,8 @@ const logSchema = section({
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  /** `auto`: readable lines in a terminal, JSON lines otherwise (a pipe, a file, journald, containers). */
+  format: z.enum(['auto', 'pretty', 'json'], { error: 'must be one of auto, pretty, json' }).default('auto'),
 });
 
 export const configSchema = z

@@ -45,7 +45,7 @@ describe('parseConfig defaults', () => {
       maxOutboundLegs: 100,
       prompts: {},
       http: { host: '127.0.0.1', port: 8088 },
-      log: { level: 'info' },
+      log: { level: 'info', format: 'auto' },
     });
   });
 
