@@ -2,7 +2,7 @@
 // the operator API (with http.token), printed as a short summary (`--json`: as it came). Without a usable
 // token — none configured, or refused — it falls back to the health endpoint GET /readyz and says so.
 // Exit status 0 when dynconf runs and is connected to FreeSWITCH.
-import { formatConfigIssues, loadConfig } from '../config/index.js';
+import { formatConfigIssues, loadHttpSettings } from '../config/index.js';
 import { type CommandContext, stringOption } from './context.js';
 import { EXIT_FAILED, EXIT_OK } from './io.js';
 import { isStatusAnswer, summarizeStatus } from './status-summary.js';
@@ -34,12 +34,13 @@ export async function status(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const file = stringOption(ctx, 'config');
   const json = ctx.values.json === true;
-  const result = loadConfig({ env: io.env, cwd: io.cwd, ...(file === undefined ? {} : { file }) });
+  // Only the http section counts here: the event-socket password and the PINs stay with the controller.
+  const result = loadHttpSettings({ env: io.env, cwd: io.cwd, ...(file === undefined ? {} : { file }) });
   if (!result.ok) {
     io.stderr.write(`dynconf status: invalid configuration\n${formatConfigIssues(result.issues)}\n`);
     return EXIT_FAILED;
   }
-  const { http } = result.config;
+  const { http } = result;
   if (http.port === 0) {
     io.stderr.write('dynconf status: the HTTP endpoint is switched off (http.port is 0)\n');
     return EXIT_FAILED;

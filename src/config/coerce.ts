@@ -20,12 +20,17 @@ function booleanFromText(value: unknown): unknown {
   return value;
 }
 
+/** Text that opens like JSON but does not parse: kept with the parser's reason, so the issue can say it. */
+class BadJson {
+  constructor(readonly reason: string) {}
+}
+
 function jsonFromText(value: unknown, opening: '[' | '{'): unknown {
   if (typeof value !== 'string' || !value.trimStart().startsWith(opening)) return value;
   try {
     return JSON.parse(value);
-  } catch {
-    return value;
+  } catch (err) {
+    return new BadJson(err instanceof Error ? err.message : String(err));
   }
 }
 
@@ -37,6 +42,15 @@ function listFromText(value: unknown): unknown {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
+}
+
+/** Reports text that looked like JSON and was not as one issue naming the parse error. */
+function rejectBadJson(value: unknown, ctx: z.RefinementCtx): unknown {
+  if (value instanceof BadJson) {
+    ctx.addIssue({ code: 'custom', message: `is not valid JSON (${value.reason})` });
+    return z.NEVER;
+  }
+  return value;
 }
 
 /** An integer in [min, max]. */
@@ -63,10 +77,16 @@ export function bool() {
 
 /** A list; from the environment either comma-separated or a JSON array. */
 export function list<T extends z.ZodType>(item: T) {
-  return z.preprocess(listFromText, z.array(item, { error: 'must be a list' }));
+  return z.preprocess(
+    (value, ctx) => rejectBadJson(listFromText(value), ctx),
+    z.array(item, { error: 'must be a list' }),
+  );
 }
 
 /** A section; from the environment a JSON object. */
 export function section<T extends z.ZodRawShape>(shape: T) {
-  return z.preprocess((v) => jsonFromText(v, '{'), z.strictObject(shape, { error: 'must be a mapping' }));
+  return z.preprocess(
+    (value, ctx) => rejectBadJson(jsonFromText(value, '{'), ctx),
+    z.strictObject(shape, { error: 'must be a mapping' }),
+  );
 }

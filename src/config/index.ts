@@ -6,8 +6,10 @@ export {
   type ConfigSources,
   configWarnings,
   formatConfigIssues,
+  type HttpSettingsResult,
   type LoadConfigOptions,
   loadConfig,
+  loadHttpSettings,
   parseConfig,
 } from './load.js';
 export { type EventSocketNode, eventSocketNodes } from './nodes.js';

@@ -4,8 +4,21 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { CONFIG_PATH_ENV, deepMerge, type Environment, envNameForPath, envToOverrides } from './env.js';
-import { type Config, configSchema, FREESWITCH_DEFAULT_PASSWORD, TOP_LEVEL_FIELDS } from './schema.js';
+import {
+  CONFIG_PATH_ENV,
+  deepMerge,
+  type Environment,
+  type EnvOverrides,
+  envNameForPath,
+  envToOverrides,
+} from './env.js';
+import {
+  type Config,
+  configSchema,
+  FREESWITCH_DEFAULT_PASSWORD,
+  httpSchema,
+  TOP_LEVEL_FIELDS,
+} from './schema.js';
 
 export interface ConfigIssue {
   /** Field path such as `eventSocket.port` or `routes[1].pattern`; `(file)` for the file itself. */
@@ -209,6 +222,17 @@ export function parseConfig(input: unknown): ConfigResult {
  * is allowed: then everything comes from the environment), with DYNCONF_ variables laid over it.
  */
 export function loadConfig(options: LoadConfigOptions = {}): ConfigResult {
+  const input = readInput(options);
+  if (!input.ok) return input;
+  return validate(input.merged, input.file, input.overrides.sources, input.overrides.ignored);
+}
+
+type InputResult =
+  | { readonly ok: true; readonly merged: unknown; readonly file?: string; readonly overrides: EnvOverrides }
+  | { readonly ok: false; readonly issues: ConfigIssue[] };
+
+/** The file (if any) with the DYNCONF_ variables laid over it, not yet validated. */
+function readInput(options: LoadConfigOptions): InputResult {
   const env = options.env ?? {};
   const flag = configFlag(options.argv ?? []);
   if (flag.issue !== undefined) return { ok: false, issues: [flag.issue] };
@@ -227,8 +251,37 @@ export function loadConfig(options: LoadConfigOptions = {}): ConfigResult {
   if (overrides.conflicts.length > 0) {
     return { ok: false, issues: overrides.conflicts.map((c) => ({ path: c.path, message: c.message })) };
   }
-  const merged = deepMerge(fromFile, overrides.values);
-  return validate(merged, file, overrides.sources, overrides.ignored);
+  return {
+    ok: true,
+    merged: deepMerge(fromFile, overrides.values),
+    ...(file === undefined ? {} : { file }),
+    overrides,
+  };
+}
+
+export type HttpSettingsResult =
+  | { readonly ok: true; readonly http: Config['http'] }
+  | { readonly ok: false; readonly issues: ConfigIssue[] };
+
+/**
+ * Only the `http` section, from the same file and variables as loadConfig: what a client of a running
+ * dynconf (`dynconf status`) needs, without the secrets only the controller itself needs.
+ */
+export function loadHttpSettings(options: LoadConfigOptions = {}): HttpSettingsResult {
+  const input = readInput(options);
+  if (!input.ok) return input;
+  const section = valueAt(input.merged, ['http']);
+  const parsed = httpSchema.prefault({}).safeParse(section);
+  if (parsed.success) return { ok: true, http: parsed.data };
+  const issues = convertIssues(parsed.error, section, input.file, new Map()).map((issue) => {
+    const source = envSourceOf(['http', ...issue.path.split('.')], input.overrides.sources) ?? issue.source;
+    return {
+      ...issue,
+      path: issue.path === '(top)' ? 'http' : `http.${issue.path}`,
+      ...(source === undefined ? {} : { source }),
+    };
+  });
+  return { ok: false, issues };
 }
 
 /** One line per issue: `  eventSocket.port: must be … (from DYNCONF_EVENT_SOCKET__PORT)`. */

@@ -206,7 +206,7 @@ const conferenceSchema = section({
   endConferenceWhenAdminLeaves: bool().default(false),
 });
 
-const httpSchema = section({
+export const httpSchema = section({
   host: hostname.default('127.0.0.1'),
   port: int(0, 65535).default(8088),
   /** Bearer token for the operator API; without one only the unauthenticated health endpoints answer. */

@@ -315,6 +315,20 @@ describe('status', () => {
     }
   });
 
+  it('needs only the http section: no event-socket password or PINs in the environment or a file', async () => {
+    const { server, port } = await listen((req, res) => {
+      res.end(req.url === '/status' ? '{"rooms":1}' : 'wrong path');
+    });
+    try {
+      const r = await run(['status'], { env: { DYNCONF_HTTP__PORT: String(port) } });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('{"rooms":1}\n');
+    } finally {
+      server.close();
+    }
+  });
+
   it('falls back to the health endpoint when there is no /status', async () => {
     // An older dynconf: /healthz and /readyz only, 404 for anything else.
     let ready = false;

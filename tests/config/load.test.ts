@@ -7,6 +7,7 @@ import {
   envNameForPath,
   formatConfigIssues,
   loadConfig,
+  loadHttpSettings,
   pathForEnvName,
 } from '../../src/config/index.js';
 
@@ -53,6 +54,18 @@ describe('environment variable names', () => {
 });
 
 describe('loadConfig from the environment', () => {
+  it('malformed JSON in a variable names the variable and the parse error (not a field deep inside)', () => {
+    const found = issues(
+      loadConfig({
+        env: { ...SECRETS, DYNCONF_ROUTES: '[{"pattern": 8', DYNCONF_LOCKOUT: '{maxFailures: 7}' },
+      }),
+    );
+    expect(formatConfigIssues(found).split('\n')).toEqual([
+      expect.stringMatching(/^ {2}lockout: is not valid JSON \(.+\) \(from DYNCONF_LOCKOUT\)$/),
+      expect.stringMatching(/^ {2}routes: is not valid JSON \(.+position 14.*\) \(from DYNCONF_ROUTES\)$/),
+    ]);
+  });
+
   it('builds a whole configuration from variables alone', () => {
     const { config, sources } = ok(
       loadConfig({
@@ -260,5 +273,33 @@ describe('loadConfig with a file', () => {
     expect(issues(loadConfig({ env: { DYNCONF_CONFIG: '' } }))).toEqual([
       { path: '(file)', message: 'DYNCONF_CONFIG is set but empty' },
     ]);
+  });
+});
+
+describe('loadHttpSettings (what dynconf status needs)', () => {
+  it('needs only the http section: no event-socket password, no PINs', () => {
+    const path = file('http-only.yaml', 'http:\n  port: 9099\n  token: a-token-of-sixteen-chars\n');
+    const result = loadHttpSettings({ file: path });
+    expect(result).toEqual({
+      ok: true,
+      http: { host: '127.0.0.1', port: 9099, token: 'a-token-of-sixteen-chars' },
+    });
+    // The whole configuration would refuse the same file.
+    expect(loadConfig({ file: path }).ok).toBe(false);
+  });
+
+  it('takes variables over the file, and names a bad field with where it came from', () => {
+    const path = file('http-bad.yaml', 'http:\n  port: 9099\n');
+    const fromEnv = loadHttpSettings({ file: path, env: { DYNCONF_HTTP__PORT: '9100' } });
+    expect(fromEnv.ok && fromEnv.http.port).toBe(9100);
+    const bad = loadHttpSettings({ file: path, env: { DYNCONF_HTTP__PORT: 'eighty' } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(formatConfigIssues(bad.issues)).toMatch(
+        /^ {2}http\.port: must be .+ \(from DYNCONF_HTTP__PORT\)$/,
+      );
+    const inFile = loadHttpSettings({ file: file('http-bad2.yaml', 'http:\n  port: -1\n') });
+    expect(inFile.ok).toBe(false);
+    if (!inFile.ok) expect(formatConfigIssues(inFile.issues)).toContain('http.port: must be');
   });
 });
