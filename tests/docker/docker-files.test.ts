@@ -153,6 +153,9 @@ describe('FreeSWITCH image and the minimal configuration', () => {
     expect(text).toMatch(/^ARG ALPINE_VERSION=\d+\.\d+$/m);
     expect(text).toMatch(/FROM alpine:\$\{ALPINE_VERSION\}/);
     expect(text).toMatch(/apk add --no-cache "freeswitch~/);
+    // FreeSWITCH 1.10.12 exactly (the recordings' and CI's version): the build checks what it got.
+    expect(text).toMatch(/^ARG FREESWITCH_VERSION=1\.10\.12$/m);
+    expect(text).toMatch(/freeswitch -version \| grep -q "version: \$\{FREESWITCH_VERSION\}-"/);
     const commands = text
       .split('\n')
       .filter((line) => !line.trimStart().startsWith('#'))
@@ -193,7 +196,25 @@ describe('compose.yaml', () => {
     expect(ports).toEqual(expect.arrayContaining(['5060:5060/udp', '5060:5060/tcp']));
     expect(ports.some((p) => p.includes('16384'))).toBe(true);
     expect(ports.some((p) => p.includes('8021'))).toBe(false);
-    expect(dynconf?.ports).toBeUndefined();
+  });
+
+  it("publishes the dashboard on the host's loopback only, with a token compose insists on", () => {
+    expect(dynconf?.ports).toEqual(['127.0.0.1:8088:8088']);
+    expect(dynconf?.environment.DYNCONF_HTTP__HOST).toBe('0.0.0.0');
+    expect(dynconf?.environment.DYNCONF_HTTP__TOKEN).toMatch(/^\$\{DYNCONF_HTTP_TOKEN:\?/);
+    // The configuration it mounts takes that token (16 characters or more) and listens where published.
+    const mount = (dynconf?.volumes ?? []).find((v) => v.endsWith(':/etc/dynconf/dynconf.yaml:ro'));
+    const result = loadConfig({
+      file: join(root, mount?.split(':')[0] ?? ''),
+      env: {
+        DYNCONF_EVENT_SOCKET__PASSWORD: 'a-compose-password',
+        DYNCONF_ADMIN_PINS: '4711',
+        DYNCONF_HTTP__HOST: '0.0.0.0',
+        DYNCONF_HTTP__TOKEN: '0123456789abcdef0123',
+      },
+    });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.config.http).toMatchObject({ host: '0.0.0.0', port: 8088 });
   });
 
   it("mounts a dynconf configuration that is valid with the compose file's variables", () => {
