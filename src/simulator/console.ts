@@ -1,8 +1,10 @@
 // A line-oriented console for a standalone simulator: place calls and press keys by hand while a
-// controller (or fs_cli) is connected. `help` lists the commands.
-import type { Simulator } from './types.js';
+// controller (or fs_cli) is connected, and read, in plain text, what each phone hears and where each call
+// is. `help` lists the commands.
+import type { SimEvent, Simulator } from './types.js';
 
 const HELP = [
+  'Commands (a phone is its uuid, a uuid prefix, or its number):',
   'call <from> <to>            an inbound call (e.g. call 1001 900)',
   'twoparty <from> <to>        an ordinary bridged call (e.g. twoparty 1003 801)',
   'press <uuid|from> <keys>    keys from the phone (RFC 2833)',
@@ -11,7 +13,59 @@ const HELP = [
   'channels                    list channels',
   'rooms                       list conference rooms',
   'help                        this text',
+  'What the phones hear and where the calls go is printed as it happens.',
 ].join('\n');
+
+/** The phone a leg stands for: the caller's number on an inbound leg, the number called on an outbound one. */
+function phoneOf(event: SimEvent): string {
+  const outbound = event.get('Call-Direction') === 'outbound';
+  const number = outbound ? event.get('Caller-Destination-Number') : event.get('Caller-Caller-ID-Number');
+  return number ?? event.uuid?.slice(0, 8) ?? '?';
+}
+
+/** The line a phone's user would care about for this event, if any. */
+export function describeCallEvent(event: SimEvent): string | undefined {
+  const who = phoneOf(event);
+  switch (event.name) {
+    case 'CHANNEL_CREATE':
+      return event.get('Call-Direction') === 'outbound'
+        ? `${who} is called`
+        : `${who} calls ${event.get('Caller-Destination-Number') ?? '?'}`;
+    case 'CHANNEL_ANSWER':
+      return `${who} answered`;
+    case 'PLAYBACK_START':
+      return `${who} hears: ${event.get('Playback-File-Path') ?? '?'}`;
+    case 'CHANNEL_EXECUTE':
+      return event.get('Application') === 'play_and_get_digits' ? `${who} may key digits now` : undefined;
+    case 'CHANNEL_BRIDGE':
+      return `${who} talks with ${event.get('Other-Leg-Caller-ID-Number') ?? event.get('Other-Leg-Unique-ID') ?? '?'}`;
+    case 'CHANNEL_UNBRIDGE':
+      return `${who} no longer talks with ${event.get('Other-Leg-Caller-ID-Number') ?? '?'}`;
+    case 'CHANNEL_PARK':
+      return `${who} waits (parked)`;
+    case 'CHANNEL_HANGUP':
+      return `${who} hung up (${event.get('Hangup-Cause') ?? '?'})`;
+    case 'CUSTOM': {
+      if (event.subclass !== 'conference::maintenance') return undefined;
+      const action = event.get('Action');
+      const room = event.get('Conference-Name') ?? '?';
+      const moderator = event.get('Member-Type') === 'moderator' ? ' as moderator' : '';
+      if (action === 'add-member') return `${who} is in room ${room}${moderator}`;
+      if (action === 'del-member') return `${who} left room ${room}`;
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Prints, as it happens, what each phone hears and where each call is; returns the function that stops it. */
+export function watchCalls(sim: Simulator, write: (line: string) => void): () => void {
+  return sim.onEvent((event) => {
+    const line = describeCallEvent(event);
+    if (line !== undefined) write(line);
+  });
+}
 
 function findUuid(sim: Simulator, who: string): string | undefined {
   const chans = sim.channels();

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { type Clock, realClock, scaledClock } from '../clock.js';
 import { createLogger, type Logger } from '../log.js';
-import { runConsoleLine } from './console.js';
+import { runConsoleLine, watchCalls } from './console.js';
 import { startSimulator } from './index.js';
 import type { PhoneBehaviour, Simulator } from './types.js';
 
@@ -115,7 +115,14 @@ export interface RunningSimulator {
 /** Starts a standalone simulator (for `dynconf simulate`); resolves once it listens. */
 export async function runSimulatorMain(
   args: string[],
-  deps: { env?: NodeJS.ProcessEnv; logger?: Logger; clock?: Clock; input?: NodeJS.ReadableStream } = {},
+  deps: {
+    env?: NodeJS.ProcessEnv;
+    logger?: Logger;
+    clock?: Clock;
+    input?: NodeJS.ReadableStream;
+    /** Where the console writes (default stdout). */
+    output?: { write(text: string): unknown };
+  } = {},
 ): Promise<RunningSimulator> {
   const opts = parseSimulatorArgs(args, deps.env);
   const logger = deps.logger ?? createLogger({ level: opts.logLevel });
@@ -134,17 +141,24 @@ export async function runSimulatorMain(
   });
   populateDemoDirectory(sim);
   let rl: ReturnType<typeof createInterface> | undefined;
+  let unwatch: (() => void) | undefined;
   if (opts.console) {
+    // Plain text for the person at the console; the simulator's own log stays on the logger.
+    const output = deps.output ?? process.stdout;
+    const say = (text: string) => void output.write(`${text}\n`);
+    say('FreeSWITCH simulator console. Type help for the commands.');
+    unwatch = watchCalls(sim, (line) => say(`  ${line}`));
     rl = createInterface({ input: deps.input ?? process.stdin });
     rl.on('line', (line) => {
       void runConsoleLine(sim, line).then((out) => {
-        if (out !== '') logger.info({ console: line }, out);
+        if (out !== '') say(out);
       });
     });
   }
   return {
     sim,
     stop: async () => {
+      unwatch?.();
       rl?.close();
       await sim.close();
     },
