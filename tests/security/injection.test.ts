@@ -253,9 +253,9 @@ describe('room names and numbers through the operator API', () => {
         [`/api/rooms/${encoded}/members/1/kick`, 'POST', undefined],
       ] as const) {
         const response = await api(path, method, body);
-        expect({ name, path, status: response.status }).toEqual({ name, path, status: expect.any(Number) });
-        expect(response.status).toBeGreaterThanOrEqual(400);
-        expect(response.status).toBeLessThan(500);
+        // Every one of these names breaks the room pattern (A-Z a-z 0-9 _ . -, api-spec.ts): the path is
+        // refused by its schema (400) before any handler looks for a room, whatever the route.
+        expect({ name, path, status: response.status }).toEqual({ name, path, status: 400 });
       }
     }
     for (const number of [
@@ -272,13 +272,23 @@ describe('room names and numbers through the operator API', () => {
       const response = await api(`/api/rooms/${encodeURIComponent(room)}/invite`, 'POST', { number });
       expect({ number, status: response.status }).toEqual({ number, status: 400 });
     }
-    for (const id of ['1 all', 'all;', '-1', '1e3', '0x10', 'last,hup']) {
+    // Member ids: the schema says integer, and its validator coerces a string FreeSWITCH-style numbers would
+    // pass as (`1e3` is 1000, `0x10` is 16): those are well-formed ids of members the room does not have (404,
+    // no command sent); everything else is not a whole number >= 0 (400).
+    const kicks: Array<[string, number]> = [
+      ['1 all', 400],
+      ['all;', 400],
+      ['-1', 400],
+      ['1e3', 404],
+      ['0x10', 404],
+      ['last,hup', 400],
+    ];
+    for (const [id, status] of kicks) {
       const response = await api(
         `/api/rooms/${encodeURIComponent(room)}/members/${encodeURIComponent(id)}/kick`,
         'POST',
       );
-      expect(response.status).toBeGreaterThanOrEqual(400);
-      expect(response.status).toBeLessThan(500);
+      expect({ id, status: response.status }).toEqual({ id, status });
     }
     const after = sent().slice(before);
     expectWellFormed(after);

@@ -65,7 +65,17 @@ describe('outbound calls: allow rules and caps', () => {
     await refused(r, admin, room, '0912345'); // the premium rule: allow false
     await refused(r, admin, room, '555'); // no rule
     await refused(r, admin, room, '9001'); // no rule (not even a prefix of an allowed one)
-    expect(r.logs.filter((l) => l.includes('number refused')).length).toBeGreaterThanOrEqual(3);
+    // One refusal logged per number typed, in order, each with its reason: the premium rule denies 0912345;
+    // no rule matches 555 or 9001.
+    const refusals = r.logs
+      .map((line) => JSON.parse(line) as { msg?: string; number?: string; reason?: string; rule?: string })
+      .filter((entry) => entry.msg?.startsWith('number refused'))
+      .map(({ msg, number, reason, rule }) => ({ msg, number, reason, rule }));
+    expect(refusals).toEqual([
+      { msg: 'number refused', number: '0912345', reason: 'denied', rule: 'premium' },
+      { msg: 'number refused', number: '555', reason: 'no-route', rule: undefined },
+      { msg: 'number refused', number: '9001', reason: 'no-route', rule: undefined },
+    ]);
     // The session still works.
     await bringIn(r, admin, room, '801');
     expect(originates(r)).toHaveLength(1);

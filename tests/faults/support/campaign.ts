@@ -3,7 +3,10 @@
 // checks (no call dropped that should live, no orphan leg, the administrator back in a usable place) and
 // the figures every test file prints.
 import { expect } from 'vitest';
-import { adminSessionMachine } from '../../../machines/index.js';
+import type { StateValue } from 'xstate';
+import { getAdjacencyMap } from 'xstate/graph';
+import { adminSessionMachine, type SessionEvent, type SessionInput } from '../../../machines/index.js';
+import { VirtualClock } from '../../../src/clock.js';
 import type { SimCall } from '../../../src/simulator/index.js';
 import {
   ADMIN_PIN,
@@ -12,6 +15,7 @@ import {
   startHarness,
   WRONG_PIN,
 } from '../../e2e/support/harness.js';
+import { eventsFor, MODEL_INPUTS } from '../../machines/model-events.js';
 
 export type Flow = 'access' | 'escalation';
 export type FaultKind = 'crash' | 'drop';
@@ -34,12 +38,77 @@ export const UNREACHABLE: Readonly<Record<Flow, readonly string[]>> = {
   escalation: [],
 };
 
+/**
+ * The states a session of `flow` can be in, found without machineStates() or UNREACHABLE: the machine's
+ * state graph explored with xstate/graph from every input of that flow the model tests use, over their
+ * event alphabet (tests/machines/model-events.ts); non-final states as dotted paths, sorted.
+ */
+export function reachableStates(flow: Flow): string[] {
+  type Snapshot = { value: StateValue; status: string; context: Parameters<typeof eventsFor>[0] };
+  const found = new Set<string>();
+  for (const { input } of MODEL_INPUTS.filter((m) => m.input.flow === flow)) {
+    const adjacency = getAdjacencyMap(adminSessionMachine, {
+      input: input as SessionInput,
+      events: (snapshot: Snapshot) => eventsFor(snapshot.context, { faults: false }) as SessionEvent[],
+      stopWhen: (snapshot: Snapshot) => snapshot.status === 'done',
+    } as never) as unknown as Record<string, { state: Snapshot }>;
+    for (const { state } of Object.values(adjacency)) {
+      if (state.status !== 'done') found.add(dotted(state.value));
+    }
+  }
+  return [...found].sort();
+}
+
+function dotted(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  const [key, child] = Object.entries(value)[0] ?? ['', ''];
+  return child === undefined ? key : `${key}.${dotted(child)}`;
+}
+
+/** One fault of the every-state campaign: a kind of fault, a state, keys typed while down or not. */
+export interface FaultPoint {
+  readonly kind: FaultKind;
+  readonly state: string;
+  readonly typed: boolean;
+}
+
+/** The every-state campaign of a flow: each fault kind at each state it can reach, entries both ways. */
+export function faultPoints(flow: Flow): FaultPoint[] {
+  const states = machineStates().filter((s) => !UNREACHABLE[flow].includes(s));
+  return (['crash', 'drop'] as const).flatMap((kind) =>
+    states.flatMap((state) =>
+      (ENTRY_STATES.includes(state) ? [false, true] : [false]).map((typed) => ({ kind, state, typed })),
+    ),
+  );
+}
+
 export const PHONES = {
   '801': { kind: 'answer', afterMs: 300 },
   '802': { kind: 'ring-forever' },
   '803': { kind: 'voicemail' },
   '811': { kind: 'answer', afterMs: 300 },
 } as const;
+
+/**
+ * Phone time within which what a person did must show (a key's effect, the end of a scenario): well above
+ * any move the controller makes (prompts last 2 s in the simulator, the wrong-PIN tone here 4 s), well
+ * below anything that could bring the same end about without the controller (ring timeouts 30 s, PIN and
+ * number entries 60 s here).
+ */
+export const PROMPTLY_MS = 10_000;
+
+/**
+ * Resolves with `check()`'s first truthy value once it holds within PROMPTLY_MS of phone time (letting that
+ * much pass, no more); rejects naming `what` otherwise. On a scaled clock: wall time.
+ */
+export function promptly<T>(
+  h: Harness,
+  check: () => T | undefined | null | false,
+  what: string | (() => string),
+): Promise<T> {
+  if (h.clock instanceof VirtualClock) return h.clock.until(check, what, { withinMs: PROMPTLY_MS });
+  return h.until(check, what, { timeoutMs: PROMPTLY_MS });
+}
 
 export function faultHarness(options: HarnessOptions = {}): Promise<Harness> {
   return startHarness({
@@ -239,8 +308,9 @@ function need(call: SimCall | undefined): SimCall {
 }
 
 /**
- * Waits for the expected end, then counts what went wrong: calls that should live but are gone, and
- * orphan legs (up, but in no room and no bridge). Adds to `figures` and fails the test on any.
+ * Waits for the expected end (within PROMPTLY_MS of phone time: no timeout of the switch's may bring it
+ * about instead), then counts what went wrong: calls that should live but are gone, and orphan legs (up,
+ * but in no room and no bridge). Adds to `figures` and fails the test on any.
  */
 export async function checkEnd(h: Harness, expected: Expectation, figures: Figures): Promise<void> {
   const alive = [...(expected.room?.members ?? []), ...(expected.restored ?? [])];
@@ -262,7 +332,7 @@ export async function checkEnd(h: Harness, expected: Expectation, figures: Figur
   };
   let reached = true;
   try {
-    await h.until(inPlace, () => `the expected end (${picture(h)})`, { timeoutMs: 8_000 });
+    await promptly(h, inPlace, () => `the expected end (${picture(h)})`);
   } catch {
     reached = false;
   }

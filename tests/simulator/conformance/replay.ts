@@ -1,14 +1,23 @@
 // Drives the simulator through the situation of one recorded trace: the same SIPp callers and invitees
 // (from the trace's notes), the same commands (uuids mapped), at the same pace; collects both sides.
-import { scaledClock } from '../../../src/clock.js';
+//
+// The simulator runs on a virtual clock (src/clock.ts): its time moves only while this replay waits and
+// nothing is in flight on the event socket, so each command goes out at its recorded moment of switch time
+// however busy the machine is. Before a command that did not follow the previous one within a few ms, the
+// replay waits until the simulator has sent at least what FreeSWITCH had sent by then, for at most ALIGN_MS
+// of switch time; what it still lacks then is recorded in `lagging` (the simulator is slower than
+// FreeSWITCH there, in its own time: a difference of behaviour, not of machine speed).
+import { VirtualClock } from '../../../src/clock.js';
 import { type Simulator, startSimulator } from '../../../src/simulator/index.js';
 import { type InRecord, loadTrace, type TraceRecord } from '../../support/traces.js';
 import { type Frame, parsePlainEvent, TestClient } from '../support/esl-client.js';
 import { type Ev, kindOf, toEv } from './events.js';
 
-export const SPEED = 25;
-/** How long (wall ms) the simulator may lag behind the recording before the next command goes anyway. */
-const ALIGN_MS = 250;
+/**
+ * How long (ms of switch time) the simulator may take beyond FreeSWITCH to send what FreeSWITCH had sent
+ * before a command; then the command goes anyway and the lag is recorded.
+ */
+export const ALIGN_MS = 250;
 
 /** The rig's dialplan (trace README "The rig"), so the simulator runs the recorded extensions. */
 const RIG_EXTENSIONS: Record<string, Array<{ app: string; data: string }>> = {
@@ -92,6 +101,10 @@ export interface ReplayResult {
   map: Map<string, string>;
   replies: ReplyPair[];
   chosen: Set<string>;
+  /**
+   * Where the simulator had not caught up within ALIGN_MS of switch time: `before <command>: <what>` for a
+   * command, `at the end: <what>` after the last one (the simulator never sent it).
+   */
   lagging: string[];
 }
 
@@ -133,16 +146,13 @@ function traceEvent(rec: InRecord): Ev {
   return toEv(rec.body);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
-}
-
 export type EventFilter = (ev: Ev, side: 'trace' | 'sim') => boolean;
 
 export async function replayTrace(file: string, keep: EventFilter): Promise<ReplayResult> {
   const records = loadTrace(file);
+  const clock = new VirtualClock();
   const sim = await startSimulator({
-    clock: scaledClock(SPEED),
+    clock,
     heartbeatMs: 0,
     hostname: 'fs-test',
     dialplan: { extensions: RIG_EXTENSIONS, domain: '127.0.0.1' },
@@ -206,31 +216,40 @@ export async function replayTrace(file: string, keep: EventFilter): Promise<Repl
     }
   };
 
-  /** Waits until the simulator has produced at least what FreeSWITCH had at this point. */
-  const align = async (timeoutMs: number) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      resolveMap();
-      let behind: string | undefined;
-      for (const [uuid, ch] of trace.channels) {
-        const want = kept(ch.events, 'trace');
-        if (want === 0) continue;
-        const simUuid = map.get(uuid);
-        const have = simUuid === undefined ? 0 : kept(simSide.channels.get(simUuid)?.events ?? [], 'sim');
-        if (have < want) behind = `channel ${uuid} ${have}/${want}`;
-      }
-      if (simSide.jobs.size < trace.jobs.size) behind = 'jobs';
-      for (const [room, evs] of trace.rooms) {
-        if (kept(simSide.rooms.get(room) ?? [], 'sim') < kept(evs, 'trace')) behind = `room ${room}`;
-      }
-      if (behind === undefined) return;
-      if (Date.now() > deadline) {
-        lagging.push(behind);
-        return;
-      }
-      await sleep(5);
+  /** What the simulator has not sent yet of what FreeSWITCH had sent at this point (undefined: nothing). */
+  const behind = (): string | undefined => {
+    resolveMap();
+    const missing: string[] = [];
+    for (const [uuid, ch] of trace.channels) {
+      const want = kept(ch.events, 'trace');
+      if (want === 0) continue;
+      const simUuid = map.get(uuid);
+      const have = simUuid === undefined ? 0 : kept(simSide.channels.get(simUuid)?.events ?? [], 'sim');
+      if (have < want) missing.push(`channel ${uuid} ${have}/${want}`);
+    }
+    if (simSide.jobs.size < trace.jobs.size) missing.push(`jobs ${simSide.jobs.size}/${trace.jobs.size}`);
+    for (const [room, evs] of trace.rooms) {
+      const have = kept(simSide.rooms.get(room) ?? [], 'sim');
+      if (have < kept(evs, 'trace')) missing.push(`room ${room} ${have}/${kept(evs, 'trace')}`);
+    }
+    return missing.length === 0 ? undefined : missing.join(', ');
+  };
+
+  /**
+   * Waits until the simulator has produced at least what FreeSWITCH had at this point, letting up to
+   * `withinMs` of switch time pass; records what is still missing then under `where`.
+   */
+  const align = async (withinMs: number, where: string) => {
+    try {
+      const what = () => `the simulator to catch up ${where}`;
+      await clock.until(() => behind() === undefined, what, { withinMs });
+    } catch {
+      lagging.push(`${where}: ${behind() ?? 'caught up late'}`);
     }
   };
+
+  /** Lets switch time run to `t` ms after the start of the replay (the trace's own time line). */
+  const reach = (t: number) => clock.advance(Math.max(0, simStart + t - clock.now()));
 
   const translate = (raw: string) =>
     raw.replace(UUID_RE, (u) => {
@@ -252,7 +271,7 @@ export async function replayTrace(file: string, keep: EventFilter): Promise<Repl
       fn(ev.uuid);
     });
   };
-  const later = (ms: number, fn: () => void) => sim.clock.setTimer(ms, fn);
+  const later = (ms: number, fn: () => void) => clock.setTimer(ms, fn);
   const press = (uuid: string, keys: string) => {
     try {
       void sim
@@ -268,7 +287,7 @@ export async function replayTrace(file: string, keep: EventFilter): Promise<Repl
     const caller = /SIPp caller "(\d+)" \(([\d.]+:\d+)\) INVITEs (\d+)@/.exec(text);
     if (caller !== null) {
       if (process.env.REPLAY_DEBUG)
-        process.stdout.write(`note sim+${Math.round(sim.clock.now() - simStart)} ${text}\n`);
+        process.stdout.write(`note sim+${Math.round(clock.now() - simStart)} ${text}\n`);
       const call = await sim.placeCall({ from: caller[1] ?? '', to: caller[3] ?? '', contact: caller[2] });
       const bye = /sends BYE itself after (\d+) ms/.exec(text);
       const dtmf = /sends RFC 2833 DTMF "([^"]+)" as RTP (\d+) ms after/.exec(text);
@@ -296,13 +315,12 @@ export async function replayTrace(file: string, keep: EventFilter): Promise<Repl
   const inFlight = new Map<string, Promise<void>>();
   const batch: string[] = [];
   const lastOut = new Map<string, number>();
-  const startWall = Date.now();
-  const simStart = sim.clock.now();
+  const simStart = clock.now();
   try {
     for (const rec of records) {
       const conn = rec.conn ?? 'main';
       if (rec.dir === 'note') {
-        await sleep(startWall + rec.t / SPEED - Date.now());
+        await reach(rec.t);
         await handleNote(rec.text);
         continue;
       }
@@ -312,7 +330,7 @@ export async function replayTrace(file: string, keep: EventFilter): Promise<Repl
           continue;
         }
         if (rec.contentType === 'auth/request') {
-          const client = await TestClient.open(sim.port);
+          const client = await TestClient.open(sim.port, '127.0.0.1', clock);
           clients.set(conn, client);
           replies.push({ conn, command: '(connect)', trace: rec, sim: await client.nextReply() });
         }
@@ -322,17 +340,17 @@ export async function replayTrace(file: string, keep: EventFilter): Promise<Repl
       const client = clients.get(conn);
       if (client === undefined) continue;
       for (const u of rec.raw.match(UUID_RE) ?? []) if (!trace.channels.has(u)) chosen.add(u);
-      await sleep(startWall + rec.t / SPEED - Date.now());
+      await reach(rec.t);
       // commands FreeSWITCH got within a few ms of each other go out back to back (races like DTMF
       // followed at once by a transfer stay races); otherwise the previous replies are awaited first
       const previous = inFlight.get(conn) ?? Promise.resolve();
       const close = rec.t - (lastOut.get(conn) ?? -1e9) < 5;
       if (!close) await previous;
       lastOut.set(conn, rec.t);
-      if (!close) await align(ALIGN_MS);
+      if (!close) await align(ALIGN_MS, `before ${conn} [${rec.t}] ${rec.raw.split('\n')[0]}`);
       if (process.env.REPLAY_DEBUG) {
         process.stdout.write(
-          `[${rec.t}] sim+${Math.round(sim.clock.now() - simStart)} ${rec.raw.split('\n')[0]}\n`,
+          `[${rec.t}] sim+${Math.round(clock.now() - simStart)} ${rec.raw.split('\n')[0]}\n`,
         );
       }
       // a command FreeSWITCH got right after this one (under 5 ms) goes in the same write
@@ -360,12 +378,11 @@ export async function replayTrace(file: string, keep: EventFilter): Promise<Repl
       );
     }
     await Promise.all(inFlight.values());
-    await align(10 * ALIGN_MS);
+    await align(10 * ALIGN_MS, 'at the end');
     resolveMap();
   } finally {
     for (const c of clients.values()) c.close();
     await sim.close();
   }
-  process.stdout.write(`LAGGING ${file}: ${JSON.stringify(lagging)}\n`);
   return { file, trace, sim: simSide, map, replies, chosen, lagging };
 }
