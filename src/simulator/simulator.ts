@@ -9,6 +9,7 @@ import { placeInboundCall } from './inbound.js';
 import { Core } from './model/core.js';
 import { channelInfo, SimCallHandle, waitUntil } from './scripting.js';
 import { EslServer } from './server/server.js';
+import { SoundFiles, STANDARD_PROMPTS } from './sounds.js';
 import type {
   ChannelInfo,
   Faults,
@@ -50,6 +51,11 @@ class SimulatorImpl implements Simulator {
 
   get port(): number {
     return this.server.port;
+  }
+
+  /** The switch's sound files: install or remove prompts to test what happens without them. */
+  get sounds(): SoundFiles {
+    return this.core.config.sounds;
   }
 
   get clock() {
@@ -156,6 +162,8 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const directory = new Map<string, PhoneBehaviour>();
   const gateways = new Map<string, GatewayOptions>();
   const sipEndpoints = new Map<string, PhoneBehaviour>();
+  const sounds = new SoundFiles(SOUNDS);
+  if ((options.sounds ?? 'standard') === 'standard') sounds.installPackage(STANDARD_PROMPTS);
   const core = new Core(clock, bus, log, {
     dialplan,
     directory,
@@ -163,6 +171,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     sipEndpoints,
     domain: dialplan.domain,
     soundsDir: SOUNDS,
+    sounds,
     fileDurationMs: options.fileDurationMs ?? 2000,
     coreDbLagMs: options.coreDbLagMs ?? DEFAULT_CORE_DB_LAG_MS,
   });

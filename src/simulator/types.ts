@@ -1,6 +1,7 @@
 // Public types of the FreeSWITCH simulator's scripting API (see index.ts for startSimulator).
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import type { SoundFiles } from './sounds.js';
 
 /** The dialplan the simulator emulates; the same as the project's freeswitch-config/. */
 export interface DialplanOptions {
@@ -66,6 +67,12 @@ export interface SimulatorOptions {
    * (`show tasks`: until the scheduler's next pass, at least this long). 0 = live. Default 200.
    */
   coreDbLagMs?: number;
+  /**
+   * Sound files on the switch: `standard` = the prompts of FreeSWITCH's English sound package
+   * (sounds.ts STANDARD_PROMPTS, in rate folders under sound_prefix), `none` = no sound package. Default
+   * `standard`. Change them later through `sim.sounds`.
+   */
+  sounds?: 'standard' | 'none';
 }
 
 /**
@@ -310,6 +317,8 @@ export interface Simulator {
 
   /** Every event generated, in order, to every listener; returns the unsubscribe function. */
   onEvent(listener: (event: SimEvent) => void): () => void;
+  /** The switch's sound files (`file_exists`, what playback finds): install or remove prompts. */
+  readonly sounds: SoundFiles;
   /** Resolves with the first truthy result of `check`, re-evaluated after every event and state change. */
   waitFor<T>(check: () => T | undefined | null | false, options?: WaitOptions): Promise<T>;
   /** Resolves with the first event (from now on) that matches. */

@@ -297,7 +297,10 @@ export const API_COMMANDS: Record<string, Handler> = {
   version: () => 'FreeSWITCH Version 1.10.12-release~64bit (-release 64bit)\n',
   hostname: (core) => core.bus.identity.hostname,
   uptime: (core) => String(Math.floor((core.clock.now() - core.startedAt) / 1000)),
-  global_getvar: () => '',
+  // Only the variable dynconf reads; anything else is unset, as an unknown global is.
+  global_getvar: (core, args) => (args.trim() === 'sound_prefix' ? core.config.sounds.prefix : ''),
+  // A plain stat, as FreeSWITCH's: no rate folder, no variables; relative = the switch's working directory.
+  file_exists: (core, args) => (core.config.sounds.exists(args.trim()) ? 'true' : 'false'),
   eval: (_core, args) => args,
 };
 

@@ -63,6 +63,11 @@ export const playAndGetDigitsApp: AppFactory = (ctx) => {
     ch.setVar('read_result', undefined);
     if (varName !== undefined) ch.setVar(varName, undefined);
     phase = 'prompt';
+    // A prompt the switch does not have fails the attempt at once, as wrong digits would.
+    if (prompt !== '' && prompt !== 'silence' && !ctx.core.config.sounds.playable(prompt)) {
+      ctx.after(0, () => endRead('timeout'));
+      return;
+    }
     if (prompt === '' || prompt === 'silence') startCollect();
     else player.play(prompt, startCollect);
     // keys pressed during the invalid prompt were kept; they are read now
@@ -118,7 +123,7 @@ export const playAndGetDigitsApp: AppFactory = (ctx) => {
       if (triesLeft > 0) startTry();
       else finish();
     };
-    if (invalid === '' || invalid === 'silence') next();
+    if (invalid === '' || invalid === 'silence' || !ctx.core.config.sounds.playable(invalid)) next();
     else player.play(invalid, next);
   };
 

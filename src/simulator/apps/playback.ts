@@ -4,6 +4,11 @@ import { Player } from './player.js';
 import type { AppFactory } from './registry.js';
 
 export const playbackApp: AppFactory = (ctx) => {
+  // A file the switch does not have: the app ends at once, nothing played (FreeSWITCH 1.10.12).
+  if (!ctx.core.config.sounds.playable(ctx.data)) {
+    ctx.core.after(0, () => ctx.done('FILE NOT FOUND'), ctx.ch);
+    return { readsDtmf: () => false, onDtmf: () => undefined, stop: () => undefined };
+  }
   const player = new Player(ctx);
   const finish = () => {
     ctx.ch.appResponse = 'FILE PLAYED';

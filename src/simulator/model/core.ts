@@ -13,6 +13,7 @@ import type { EventBus } from '../events/bus.js';
 import type { EventData, HeaderValue } from '../events/event.js';
 import { Originator } from '../originate.js';
 import { Scheduler } from '../scheduler.js';
+import type { SoundFiles } from '../sounds.js';
 import type { GatewayOptions, HeardItem, PhoneBehaviour } from '../types.js';
 import { Q850 } from './causes.js';
 import { type CallerProfile, Channel, type Endpoint } from './channel.js';
@@ -27,6 +28,8 @@ export interface SimConfig {
   sipEndpoints: Map<string, PhoneBehaviour>;
   domain: string;
   soundsDir: string;
+  /** The sound files on the switch (`file_exists`, what playback finds). */
+  sounds: SoundFiles;
   /** Clock ms a sound file plays when nothing else says how long it is. */
   fileDurationMs: number;
   /** Clock ms the core database (show channels, calls, tasks) trails the switch. */
