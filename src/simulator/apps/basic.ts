@@ -1,6 +1,7 @@
 // Short dialplan applications: they do their thing and complete at once.
 import { splitArgs, splitQuoted } from '../dialstring.js';
 import { normalizeCause } from '../model/causes.js';
+import { splitAppArgs } from '../model/digit-actions.js';
 import type { AppInstance } from '../model/frame.js';
 import type { AppContext, AppFactory } from './registry.js';
 
@@ -74,7 +75,8 @@ const eventApp = instant((ctx) => {
   const headers: Array<[string, string]> = [];
   let name = 'CUSTOM';
   let subclass: string | undefined;
-  for (const pair of splitQuoted(ctx.data, ',')) {
+  const pairs = ctx.data.startsWith('^^') ? splitAppArgs(ctx.data) : splitQuoted(ctx.data, ',');
+  for (const pair of pairs) {
     const kv = assignment(pair);
     if (kv === undefined) continue;
     if (kv[0] === 'Event-Name') name = kv[1];
@@ -92,6 +94,26 @@ const bindMetaApp = instant((ctx) => {
   const app = sep < 0 ? target : target.slice(0, sep);
   const data = sep < 0 ? '' : target.slice(sep + 2);
   ctx.ch.metaBindings.push({ key, app, data });
+});
+
+/** bind_digit_action REALM,DIGITS,STRING[,VALUE][,DTMF TARGET][,EVENT TARGET] (model/digit-actions.ts). */
+const bindDigitAction = instant((ctx) => {
+  const [realm, digits, action, value = '', dtmfTarget = 'self', eventTarget = 'self'] = ctx.data.split(',');
+  if (realm === undefined || digits === undefined || action === undefined || action === '') return;
+  const runOn = eventTarget === 'peer' || eventTarget === 'both' ? eventTarget : 'self';
+  const binding = { realm, digits, action, value, runOn } as const;
+  const { self, peer } = ctx.ch.digitMachines;
+  if (dtmfTarget === 'self' || dtmfTarget === 'both') self.bind(binding);
+  if (dtmfTarget === 'peer' || dtmfTarget === 'both') peer.bind(binding);
+});
+
+/** digit_action_set_realm REALM[,TARGET]: which bindings are in force. */
+const digitActionSetRealm = instant((ctx) => {
+  const [realm, target = 'self'] = ctx.data.split(',');
+  if (realm === undefined || realm === '') return;
+  const { self, peer } = ctx.ch.digitMachines;
+  if (target === 'self' || target === 'both') self.realm = realm;
+  if (target === 'peer' || target === 'both') peer.realm = realm;
 });
 
 /** sched_transfer +SECONDS DEST [DIALPLAN] [CONTEXT]: a transfer later; the task's group is the uuid. */
@@ -134,6 +156,8 @@ export const basicApps: Record<string, AppFactory> = {
   sleep,
   event: eventApp,
   bind_meta_app: bindMetaApp,
+  bind_digit_action: bindDigitAction,
+  digit_action_set_realm: digitActionSetRealm,
   transfer,
   sched_transfer: schedTransfer,
 };

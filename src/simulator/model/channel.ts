@@ -2,6 +2,7 @@
 import type { TimerHandle } from '../../clock.js';
 import type { EventData, HeaderValue } from '../events/event.js';
 import type { CallWhere, HeardItem, PhoneBehaviour } from '../types.js';
+import { DigitMachine } from './digit-actions.js';
 import type { DtmfSource, Frame } from './frame.js';
 
 export type ChannelStateName =
@@ -124,6 +125,8 @@ export class Channel {
   hangupBy?: 'remote' | 'local';
   /** Digits bound with bind_meta_app on this leg. */
   metaBindings: Array<{ key: string; app: string; data: string }> = [];
+  /** bind_digit_action: keys from this leg's phone (`self`) and from its bridge partner's (`peer`). */
+  readonly digitMachines = { self: new DigitMachine(), peer: new DigitMachine() };
   metaArmed = false;
   answerSupervision = true;
 

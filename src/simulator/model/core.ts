@@ -545,9 +545,10 @@ export class Core {
     for (const d of digits) this.deliverDigit(ch, d, source);
   }
 
-  private deliverDigit(ch: Channel, digit: string, source: DtmfSource): void {
+  private deliverDigit(ch: Channel, digit: string, source: DtmfSource, skipMachines = false): void {
     if (ch.gone || ch.hangingUp) return;
-    // bind_meta_app sees only keys from the phone, never uuid_recv_dtmf (trace README, "more observed").
+    // Dialplan bindings see only keys from the phone, never uuid_recv_dtmf (trace README, "more observed").
+    if (source !== 'APP' && !skipMachines && this.digitAction(ch, digit, source)) return;
     if (source !== 'APP' && this.metaKey(ch, digit)) return;
     const top = ch.top;
     if (top !== undefined) {
@@ -591,6 +592,53 @@ export class Core {
     this.hear(peer, 'dtmf', digit);
     const inner = peer.loopbackPeer;
     if (peer.endpoint === 'loopback' && inner !== undefined) this.deliverDigit(inner, digit, 'APP');
+  }
+
+  /**
+   * bind_digit_action (model/digit-actions.ts): the key goes to the digit machine that watches the presser
+   * (its own `self` machine, or its partner's `peer` machine); true when the machine keeps it.
+   */
+  private digitAction(ch: Channel, digit: string, source: DtmfSource): boolean {
+    const partner = ch.bridge?.peer;
+    if (partner === undefined) return false;
+    const machine = [ch.digitMachines.self, partner.digitMachines.peer].find((m) => m.active().length > 0);
+    if (machine === undefined) return false;
+    const found = machine.classify(digit);
+    machine.timer?.cancel();
+    machine.timer = undefined;
+    if (found.kind === 'none') {
+      this.releaseHeld(ch, machine);
+      return false;
+    }
+    if (found.kind === 'prefix') {
+      machine.held.push({ digit, source });
+      const timeout = Number(ch.getVar('bind_digit_digit_timeout') ?? 1500) || 1500;
+      machine.timer = this.after(timeout, () => this.releaseHeld(ch, machine), ch);
+      return true;
+    }
+    machine.held = [];
+    const { action, value } = found.binding;
+    ch.setVar('last_matching_digits', found.binding.digits);
+    const exec = /^exec(?:\[[^\]]*\])?:(.+)$/.exec(action);
+    const app = exec?.[1];
+    if (app !== undefined) {
+      const { runOn } = found.binding;
+      const legs = runOn === 'both' ? [ch, partner] : runOn === 'peer' ? [partner] : [ch];
+      this.after(0, () => {
+        for (const leg of legs)
+          if (!leg.gone && !leg.hangingUp) this.exec(leg, app, value, { nested: true, sendmsg: [] });
+      });
+    }
+    return true;
+  }
+
+  /** The held keys were no bound sequence after all: they go on as ordinary keys, in order. */
+  private releaseHeld(ch: Channel, machine: Channel['digitMachines']['self']): void {
+    machine.timer?.cancel();
+    machine.timer = undefined;
+    const held = machine.held;
+    machine.held = [];
+    for (const { digit, source } of held) this.deliverDigit(ch, digit, source, true);
   }
 
   /** bind_meta_app: `*` arms, the bound key runs the app; true when the key was eaten. */
