@@ -1,6 +1,7 @@
 // `dynconf demo` (npm run demo): dynconf for real against the embedded FreeSWITCH simulator, playing both
 // flows of the vendor manual with a transcript. Exit status 0 when every step happened as expected.
 import type { TextSink } from '../cli/io.js';
+import type { Clock } from '../clock.js';
 import type { PhoneBehaviour } from '../simulator/index.js';
 import { DEMO_USAGE, parseDemoArgs } from './args.js';
 import { runDemo } from './run.js';
@@ -14,6 +15,11 @@ export interface DemoMainOptions {
   readonly color?: boolean;
   /** Phones that behave differently from the demo's directory (tests use it to make a step fail). */
   readonly directory?: Readonly<Record<string, PhoneBehaviour>>;
+  /**
+   * The simulator's and the controller's clock (default: the wall clock × --speed). Tests give a
+   * VirtualClock: phone time then passes only while the demo waits, whatever the machine's load.
+   */
+  readonly clock?: Clock;
 }
 
 export const EXIT_OK = 0;
@@ -38,6 +44,7 @@ export async function runDemoMain(args: readonly string[], options: DemoMainOpti
     out: stdout,
     color: options.color ?? wantsColor(stdout, process.env),
     directory: options.directory,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   return result.ok ? EXIT_OK : EXIT_FAILED;
 }

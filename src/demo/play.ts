@@ -1,5 +1,6 @@
 // What the demo's steps act and check with: the phones (call, press, hang up) and expectations, each
 // checked against the simulator's own state (never the controller's view) within a time budget.
+import { VirtualClock } from '../clock.js';
 import type { PromptId } from '../prompts.js';
 import type { SimCall, Simulator, TwoPartyCall } from '../simulator/index.js';
 import type { Cast } from './cast.js';
@@ -7,8 +8,10 @@ import type { Describer } from './describe.js';
 import type { Narrator } from './narrator.js';
 import type { Transcript } from './transcript.js';
 
-/** Wall-clock ms added to every budget: the event socket and the controller need real time too. */
+/** Running clock: wall-clock ms added to every budget (the event socket and the controller need real time). */
 const GRACE_MS = 2000;
+/** Virtual clock: wall-clock ms a wait may spend with time held still by real I/O (a connect). */
+const STUCK_MS = 20_000;
 /** Virtual ms a step may take to show its effect unless it says otherwise. */
 const DEFAULT_BUDGET_MS = 10_000;
 
@@ -73,7 +76,7 @@ export class Play {
   async twoPartyCall(from: string, to: string): Promise<TwoPartyCall> {
     this.#say(`${from} dials ${to}`);
     const call = await this.sim
-      .placeTwoPartyCall({ from, to, timeoutMs: this.#wallMs(DEFAULT_BUDGET_MS) })
+      .placeTwoPartyCall({ from, to, timeoutMs: this.#timeoutMs(DEFAULT_BUDGET_MS) })
       .catch((err: unknown) => {
         throw new StepFailure(`${to} to answer ${from}`, err instanceof Error ? err.message : String(err));
       });
@@ -155,7 +158,7 @@ export class Play {
     const budget = options.withinMs ?? DEFAULT_BUDGET_MS;
     const text = () => (typeof what === 'string' ? what : what());
     try {
-      const value = await this.sim.waitFor(check, { timeoutMs: this.#wallMs(budget) });
+      const value = await this.#waitFor(check, text, budget);
       await this.#settle();
       this.#transcript.check(text());
       return value;
@@ -169,9 +172,10 @@ export class Play {
   async holds(what: string, check: () => boolean, forMs: number, about: readonly SimCall[]): Promise<void> {
     this.note(`waiting ${forMs / 1000} s…`);
     const until = this.sim.clock.now() + forMs;
-    const outcome = await this.sim.waitFor(
+    const outcome = await this.#waitFor(
       () => (!check() ? 'broken' : this.sim.clock.now() >= until ? 'held' : undefined),
-      { timeoutMs: this.#wallMs(forMs + DEFAULT_BUDGET_MS), what },
+      what,
+      forMs + DEFAULT_BUDGET_MS,
     );
     if (outcome === 'broken') {
       throw new StepFailure(`${what} for ${forMs / 1000} s`, this.#found(about));
@@ -197,7 +201,28 @@ export class Play {
     this.#transcript.action(text);
   }
 
-  #wallMs(virtualMs: number): number {
+  /**
+   * Waits until `check` holds, for up to `budgetMs` of the stage's time. On a VirtualClock the wait itself
+   * lets that time pass (one timer at a time, only while nothing is in flight); on a running clock it is
+   * the wall-clock equivalent at --speed, plus a grace for real I/O.
+   */
+  #waitFor<T>(
+    check: () => T | undefined | null | false,
+    what: string | (() => string),
+    budgetMs: number,
+  ): Promise<T> {
+    const clock = this.sim.clock;
+    if (clock instanceof VirtualClock)
+      return clock.until(check, what, { withinMs: budgetMs, stuckMs: STUCK_MS });
+    return this.sim.waitFor(check, {
+      timeoutMs: this.#timeoutMs(budgetMs),
+      ...(typeof what === 'string' ? { what } : {}),
+    });
+  }
+
+  /** The simulator's timeoutMs for a budget of the stage's time (see #waitFor). */
+  #timeoutMs(virtualMs: number): number {
+    if (this.sim.clock instanceof VirtualClock) return STUCK_MS;
     return virtualMs / this.#speed + GRACE_MS;
   }
 

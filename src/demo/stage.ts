@@ -1,6 +1,8 @@
 // The stage: the FreeSWITCH simulator on an ephemeral loopback port, the phones it knows, and the dynconf
-// controller connected to it through the real event socket, both on one scaled clock.
-import { type Clock, scaledClock } from '../clock.js';
+// controller connected to it through the real event socket, both on one clock: the wall clock scaled by
+// --speed for people watching, or the clock a caller gives (a test: a VirtualClock, whose time passes only
+// while the demo waits, so what the demo finds never depends on how busy the machine is).
+import { type Clock, scaledClock, VirtualClock } from '../clock.js';
 import { type Config, formatConfigIssues, parseConfig } from '../config/index.js';
 import { type Controller, startController } from '../controller/main.js';
 import type { Logger } from '../log.js';
@@ -29,7 +31,10 @@ export const DEMO_DIRECTORY: Readonly<Record<string, PhoneBehaviour>> = {
 };
 
 export interface StageOptions {
+  /** Used for the default clock: the wall clock × speed. */
   readonly speed: number;
+  /** The clock of the simulator and the controller instead (default: scaledClock(speed)). */
+  readonly clock?: Clock;
   readonly logger: Logger;
   /** Phones that behave differently from DEMO_DIRECTORY (tests make a step fail this way). */
   readonly directory?: Readonly<Record<string, PhoneBehaviour>>;
@@ -41,6 +46,14 @@ export interface Stage {
   readonly config: Config;
   readonly clock: Clock;
   close(): Promise<void>;
+}
+
+/**
+ * Waits for `promise`. On a VirtualClock its time passes meanwhile (it moves only while someone waits on
+ * it, and starting or stopping the controller takes phone time); a running clock runs by itself.
+ */
+export function awaitOn<T>(clock: Clock, promise: Promise<T>, what: string): Promise<T> {
+  return clock instanceof VirtualClock ? clock.drive(promise, what) : promise;
 }
 
 /** dynconf's configuration for the demo: what an operator would write, pointed at the simulator. */
@@ -72,7 +85,7 @@ export function demoConfig(sim: Simulator): Config {
 }
 
 export async function startStage(options: StageOptions): Promise<Stage> {
-  const clock = scaledClock(options.speed);
+  const clock = options.clock ?? scaledClock(options.speed);
   const sim = await startSimulator({ host: '127.0.0.1', port: 0, clock });
   for (const [number, behaviour] of Object.entries({ ...DEMO_DIRECTORY, ...options.directory })) {
     sim.directory.set(number, behaviour);
@@ -84,9 +97,9 @@ export async function startStage(options: StageOptions): Promise<Stage> {
   try {
     config = demoConfig(sim);
     controller = startController({ config, logger: options.logger, clock });
-    await controller.ready();
+    await awaitOn(clock, controller.ready(), 'the controller to be ready');
   } catch (err) {
-    await controller?.stop();
+    if (controller !== undefined) await awaitOn(clock, controller.stop(), 'the controller to stop');
     await sim.close();
     throw err;
   }
@@ -97,7 +110,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     config,
     clock,
     async close() {
-      await running.stop();
+      await awaitOn(clock, running.stop(), 'the controller to stop');
       await sim.close();
     },
   };

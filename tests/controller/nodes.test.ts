@@ -1,7 +1,8 @@
 // Several FreeSWITCH nodes: one controller process on two simulators. Each administrator's session lives on
-// the node of its call and its commands go to that node's event socket.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { scaledClock } from '../../src/clock.js';
+// the node of its call and its commands go to that node's event socket. The simulators and the controller
+// run on one virtual clock: phone time passes only while the test waits and nothing is in flight.
+import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config/index.js';
 import { type NodesController, startControllerNodes, sumCounts } from '../../src/controller/nodes.js';
 import { silentLogger } from '../../src/log.js';
@@ -14,8 +15,12 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-async function twoNodes(): Promise<{ sims: Simulator[]; controller: NodesController }> {
-  const clock = scaledClock(50);
+async function twoNodes(): Promise<{
+  sims: Simulator[];
+  controller: NodesController;
+  clock: VirtualClock;
+}> {
+  const clock = new VirtualClock();
   const sims: Simulator[] = [];
   for (let i = 0; i < 2; i++) {
     const sim = await startSimulator({ clock, dialplan: { parkTimeoutSec: 0 } });
@@ -30,14 +35,14 @@ async function twoNodes(): Promise<{ sims: Simulator[]; controller: NodesControl
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const controller = startControllerNodes({ config: parsed.config, logger: silentLogger(), clock });
-  cleanups.push(() => controller.stop());
-  await controller.ready();
-  return { sims, controller };
+  cleanups.push(() => clock.drive(controller.stop(), 'the controller to stop'));
+  await clock.drive(controller.ready(), 'the controller to be ready on both nodes');
+  return { sims, controller, clock };
 }
 
 describe('controller on several FreeSWITCH nodes', () => {
   it('runs a session on each node, each one commanding its own node', async () => {
-    const { sims, controller } = await twoNodes();
+    const { sims, controller, clock } = await twoNodes();
     expect(controller.nodes.map((n) => n.id)).toEqual(sims.map((s) => `${s.host}:${s.port}`));
     const admins = await Promise.all(sims.map((sim, i) => sim.placeCall({ from: `100${i}`, to: '900' })));
     for (const admin of admins) await admin.waitUntil('collecting', { timeoutMs: 5000 });
@@ -55,7 +60,7 @@ describe('controller on several FreeSWITCH nodes', () => {
     expect(controller.stats().sessionsStarted).toBe(2);
 
     for (const admin of admins) await admin.hangup();
-    await vi.waitFor(() => expect(controller.sessions()).toEqual([]), { timeout: 5000 });
+    await clock.until(() => controller.sessions().length === 0, 'no session left');
   });
 });
 

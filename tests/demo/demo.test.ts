@@ -1,6 +1,9 @@
 // The demo runs dynconf for real against the embedded simulator: it must pass when dynconf works, and fail
-// naming the step when the world does not behave as the demo expects.
+// naming the step when the world does not behave as the demo expects. The tests run it on a virtual clock
+// (phone time passes only while the demo waits and nothing is in flight), so the times in its transcript
+// never depend on how busy the machine is; `npm run demo` keeps the wall clock × --speed.
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/clock.js';
 import { parseDemoArgs } from '../../src/demo/args.js';
 import { runDemoMain } from '../../src/demo/main.js';
 import { DEMO_PIN, WRONG_PIN } from '../../src/demo/stage.js';
@@ -17,8 +20,6 @@ function sink() {
   };
 }
 
-const SPEED = ['--speed', '50'];
-
 /** The time column (seconds) of the first transcript line that ends with `text`. */
 function timeOf(transcript: string, text: string): number {
   const line = transcript.split('\n').find((l) => l.trimEnd().endsWith(text) || l.includes(`${text} (`));
@@ -30,7 +31,7 @@ function timeOf(transcript: string, text: string): number {
 describe('npm run demo', () => {
   it('plays both flows against the simulator, every step as expected, and exits 0', async () => {
     const out = sink();
-    const code = await runDemoMain(SPEED, { stdout: out, stderr: out, color: false });
+    const code = await runDemoMain([], { stdout: out, stderr: out, color: false, clock: new VirtualClock() });
     const transcript = out.text();
     expect(code, transcript).toBe(0);
     for (const line of [
@@ -81,11 +82,12 @@ describe('npm run demo', () => {
 
   it('exits non-zero naming the failed step when 801 is busy instead of answering', async () => {
     const out = sink();
-    const code = await runDemoMain(SPEED, {
+    const code = await runDemoMain([], {
       stdout: out,
       stderr: out,
       color: false,
       directory: { '801': { kind: 'busy' } },
+      clock: new VirtualClock(),
     });
     const transcript = out.text();
     expect(code, transcript).toBe(1);

@@ -200,6 +200,12 @@ describe('operator API', () => {
         expect(invite.status).toBe(202);
         const placed = (await json(invite)) as { uuid: string; state: string; rule: string };
         expect(placed).toMatchObject({ state: 'calling', rule: 'extensions' });
+        // 801 answers after 200 ms of phone time and joins the room; by then dynconf has had the job's
+        // answer and told the live stream.
+        await rig.until(
+          () => rig.sim.room('room-a')?.members.some((m) => m.uuid === placed.uuid),
+          'the invitee in the room',
+        );
         const notice = await events.next<{ kind: string; outcome: string; uuid: string }>(
           'notice',
           (n) => n.uuid === placed.uuid,
@@ -210,10 +216,6 @@ describe('operator API', () => {
           number: '801',
           room: 'room-a',
         });
-        await rig.until(
-          () => rig.sim.room('room-a')?.members.some((m) => m.uuid === placed.uuid),
-          'the invitee in the room',
-        );
         await rig.until(
           async () =>
             (await rig.rooms()).rooms[0]?.members.find((m) => m.uuid === placed.uuid)?.number === '801',
@@ -229,6 +231,14 @@ describe('operator API', () => {
 
         const busy = await rig.post('/api/rooms/room-a/invite', { number: '802' });
         const busyUuid = ((await json(busy)) as { uuid: string }).uuid;
+        // The busy answer comes a moment of phone time later: counted, and told, when it does.
+        await rig.until(
+          async () =>
+            (await (await rig.get('/metrics')).text()).includes(
+              'dynconf_invitations_total{outcome="busy",source="api"} 1',
+            ),
+          'the busy invitation counted',
+        );
         expect(await events.next('notice', (n: { uuid: string }) => n.uuid === busyUuid)).toMatchObject({
           outcome: 'busy',
           cause: 'USER_BUSY',
@@ -264,8 +274,13 @@ describe('operator API', () => {
         'room-b gone from the API',
       );
       expect(rig.api.rooms.room('room-b')).toBeUndefined();
-      const metrics = await (await rig.get('/metrics')).text();
-      expect(metrics).toContain('dynconf_invitations_total{outcome="cancelled",source="api"} 1');
+      await rig.until(
+        async () =>
+          (await (await rig.get('/metrics')).text()).includes(
+            'dynconf_invitations_total{outcome="cancelled",source="api"} 1',
+          ),
+        'the cancelled invitation counted',
+      );
     });
 
     it('kicks a member out of the room', async () => {
@@ -292,15 +307,24 @@ describe('operator API', () => {
         expect(response.headers.get('content-type')).toContain('text/event-stream');
         const first = await events.next<RoomsPayload>('rooms');
         expect(first.rooms.map((r) => r.name)).toContain('room-a');
-        const call = await rig.sim.placeCall({ from: '1004', to: '3000' });
+        // Each change happens first (phone time passing as needed), then the stream must show it.
+        const call = await rig.guest('1004');
         await events.next<RoomsPayload>('rooms', (p) =>
           p.rooms.some((r) => r.members.some((m) => m.uuid === call.uuid)),
         );
         call.talk(true);
+        await rig.until(
+          () => rig.api.rooms.rooms().some((r) => r.members.some((m) => m.uuid === call.uuid && m.talking)),
+          'the guest seen talking',
+        );
         await events.next<RoomsPayload>('rooms', (p) =>
           p.rooms.some((r) => r.members.some((m) => m.uuid === call.uuid && m.talking)),
         );
         await call.hangup();
+        await rig.until(
+          () => rig.api.rooms.rooms().every((r) => r.members.every((m) => m.uuid !== call.uuid)),
+          'the guest seen leaving',
+        );
         await events.next<RoomsPayload>('rooms', (p) =>
           p.rooms.every((r) => r.members.every((m) => m.uuid !== call.uuid)),
         );

@@ -66,7 +66,10 @@ describe('dynconf status against a running dynconf', () => {
       /Since start {5}1 session started · 0 invitations · 0 wrong PINs · 0 lockouts · 0 \*0 escalations\n/,
     );
     await admin.hangup();
-    await rig.until(() => rig.controller?.sessions().length === 0, 'session over');
+    await rig.until(
+      () => rig.controller?.sessions().length === 0 && rig.api.rooms.size === 0,
+      'session and room over',
+    );
   });
 
   it('prints the JSON answer with --json', async () => {

@@ -1,9 +1,15 @@
 // The dashboard in a real browser (Debian's chromium, driven by playwright-core) against the controller
 // and the FreeSWITCH simulator: sign in, watch rooms fill up live, see who talks, mute, invite, lock, end.
 // DYNCONF_SCREENSHOT=docs/dashboard.png also writes a screenshot of the dashboard with calls in it.
+//
+// Phone time runs on the rig's virtual clock: it passes only while the test waits on the switch or on
+// dynconf (rig.until, the phones' waits), so a ringing phone stays ringing while the page is looked at.
+// The browser and the HTTP side are real I/O on the wall clock: a click is followed by waiting for its HTTP
+// answer before phone time may pass, and the page is polled (wall clock, generous margins) only for what
+// the switch and dynconf already show.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimCall } from '../../src/simulator/index.js';
 import { ADMIN_PIN, type Rig, startRig, TOKEN } from './support.js';
@@ -23,6 +29,27 @@ describe.skipIf(!available)('dashboard in a browser', () => {
   let admin: SimCall;
   let room = '';
 
+  /** Polls the page (wall clock) until the value matches: the page only has to catch up with the state. */
+  const poll = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 10_000 });
+
+  /** Clicks a button that posts to the operator API, and waits until the API has answered the post. */
+  const clickPosting = async (button: Locator, pathEnd: string): Promise<void> => {
+    const answered = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' && new URL(response.url()).pathname.endsWith(pathEnd),
+      { timeout: 10_000 },
+    );
+    await button.click();
+    expect((await answered).status()).toBeLessThan(300);
+  };
+
+  /** The administrator's session in dynconf is in `state` (phone time passes until it is). */
+  const sessionIn = (call: SimCall, state: string) =>
+    rig.until(
+      () => rig.controller?.sessions().find((s) => s.adminUuid === call.uuid && s.state === state),
+      `the session of ${call.uuid} in ${state}`,
+    );
+
   const prompt = (call: SimCall) =>
     rig.sim.waitForEvent(
       (e) =>
@@ -38,6 +65,7 @@ describe.skipIf(!available)('dashboard in a browser', () => {
     await call.waitUntil('collecting', { timeoutMs: 10_000 });
     await call.press(`${ADMIN_PIN}#`);
     const where = await call.waitUntil('in-conference', { timeoutMs: 10_000 });
+    await sessionIn(call, 'inRoom');
     return { call, room: where.room ?? '' };
   };
 
@@ -48,8 +76,7 @@ describe.skipIf(!available)('dashboard in a browser', () => {
   };
 
   beforeAll(async () => {
-    // Slow enough that a ringing phone stays ringing while the page is looked at.
-    rig = await startRig({ controller: true, speed: 2, logLevel: 'info' });
+    rig = await startRig({ controller: true, logLevel: 'info' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -77,47 +104,51 @@ describe.skipIf(!available)('dashboard in a browser', () => {
     await page.locator('#sign-in').waitFor({ state: 'visible' });
     await page.fill('#token', 'not-the-token');
     await page.click('#sign-in-form button[type=submit]');
-    await expect.poll(() => page.textContent('#sign-in-error')).toBe('wrong token');
+    await poll(() => page.textContent('#sign-in-error')).toBe('wrong token');
     await page.fill('#token', TOKEN);
     await page.click('#sign-in-form button[type=submit]');
     await page.locator('#empty').waitFor({ state: 'visible' });
-    await expect.poll(() => page.textContent('#link')).toBe('live');
+    await poll(() => page.textContent('#link')).toBe('live');
 
     ({ call: admin, room } = await administratorInRoom('1001'));
     const card = page.locator(`article[data-room="${room}"]`);
     await card.waitFor();
-    await expect.poll(() => card.locator('.admins li').getAttribute('data-activity')).toBe('in-room');
-    await expect.poll(() => row(admin.uuid).textContent()).toContain('administrator');
+    await poll(() => card.locator('.admins li').getAttribute('data-activity')).toBe('in-room');
+    await poll(() => row(admin.uuid).textContent()).toContain('administrator');
   });
 
   it('invites people from the form, shows who talks, and mutes from the button', async () => {
     const card = page.locator(`article[data-room="${room}"]`);
     for (const number of ['801', '805']) {
       await card.locator('input[name=number]').fill(number);
-      await card.locator('form.invite button').click();
+      await clickPosting(card.locator('form.invite button'), '/invite');
       await rig.until(
         () => rig.sim.room(room)?.members.some((m) => rig.sim.channel(m.uuid)?.destination === number),
         `${number} in the room`,
         10_000,
       );
     }
-    await expect.poll(() => card.locator('tr[data-member-id]').count()).toBe(3);
+    await poll(() => card.locator('tr[data-member-id]').count()).toBe(3);
     const guest = rig.sim.room(room)?.members.find((m) => rig.sim.channel(m.uuid)?.destination === '801');
     const other = rig.sim.room(room)?.members.find((m) => rig.sim.channel(m.uuid)?.destination === '805');
     if (guest === undefined || other === undefined) throw new Error('guests missing');
-    await expect.poll(() => row(guest.uuid).textContent()).toContain('801');
+    await poll(() => row(guest.uuid).textContent()).toContain('801');
 
     rig.sim.call(guest.uuid).talk(true);
-    await expect.poll(() => row(guest.uuid).getAttribute('data-talking')).toBe('true');
-    await expect.poll(() => row(guest.uuid).locator('.talk').getAttribute('class')).toBe('talk on');
+    await rig.until(
+      () => rig.api.rooms.room(room)?.members.find((m) => m.uuid === guest.uuid)?.talking,
+      'dynconf sees the guest talking',
+    );
+    await poll(() => row(guest.uuid).getAttribute('data-talking')).toBe('true');
+    await poll(() => row(guest.uuid).locator('.talk').getAttribute('class')).toBe('talk on');
 
-    await row(other.uuid).locator('button[data-action=mute]').click();
+    await clickPosting(row(other.uuid).locator('button[data-action=mute]'), '/mute');
     await rig.until(
       () => rig.sim.room(room)?.members.find((m) => m.uuid === other.uuid)?.canSpeak === false,
       'muted in FreeSWITCH',
     );
-    await expect.poll(() => row(other.uuid).getAttribute('data-muted')).toBe('true');
-    await expect.poll(() => row(other.uuid).locator('button[data-action=unmute]').count()).toBe(1);
+    await poll(() => row(other.uuid).getAttribute('data-muted')).toBe('true');
+    await poll(() => row(other.uuid).locator('button[data-action=unmute]').count()).toBe(1);
   });
 
   it('shows another administrator ringing someone, and locks a room from its button', async () => {
@@ -126,16 +157,20 @@ describe.skipIf(!available)('dashboard in a browser', () => {
     await second.call.press('0');
     await dialTone;
     await second.call.press('803#');
+    // 803 rings (and keeps ringing: no phone time passes while the page is looked at).
+    await sessionIn(second.call, 'invitation.ringing');
+    await rig.until(
+      () => rig.sim.channels().some((c) => c.destination === '803' && c.callState === 'RINGING'),
+      '803 ringing',
+    );
     const card = page.locator(`article[data-room="${second.room}"]`);
-    await expect
-      .poll(() => card.locator('.admins li').getAttribute('data-activity'), { timeout: 10_000 })
-      .toBe('ringing');
-    await expect.poll(() => card.locator('.admins li').textContent()).toContain('ringing 803');
-    await expect.poll(() => card.textContent()).toContain('administrator away');
+    await poll(() => card.locator('.admins li').getAttribute('data-activity')).toBe('ringing');
+    await poll(() => card.locator('.admins li').textContent()).toContain('ringing 803');
+    await poll(() => card.textContent()).toContain('administrator away');
 
-    await page.locator(`article[data-room="${room}"] button[data-action=lock]`).click();
+    await clickPosting(page.locator(`article[data-room="${room}"] button[data-action=lock]`), '/lock');
     await rig.until(() => rig.sim.room(room)?.locked, 'room locked in FreeSWITCH');
-    await expect.poll(() => page.locator(`article[data-room="${room}"] .tag-locked`).count()).toBe(1);
+    await poll(() => page.locator(`article[data-room="${room}"] .tag-locked`).count()).toBe(1);
 
     const shot = process.env.DYNCONF_SCREENSHOT;
     if (shot) {
@@ -146,12 +181,26 @@ describe.skipIf(!available)('dashboard in a browser', () => {
       process.stdout.write(`dashboard screenshot written to ${path}\n`);
     }
     await second.call.hangup();
-    await expect.poll(() => card.count(), { timeout: 10_000 }).toBe(0);
+    await rig.until(
+      () =>
+        rig.sim.room(second.room) === undefined &&
+        !rig.sim.channels().some((c) => c.destination === '803') &&
+        !rig.controller?.sessions().some((s) => s.adminUuid === second.call.uuid),
+      'the second room and session over',
+    );
+    await poll(() => card.count()).toBe(0);
   });
 
   it('ends a room from its button: every member hung up, the card gone', async () => {
-    await page.locator(`article[data-room="${room}"] button[data-action=end]`).click();
-    await rig.until(() => rig.sim.channels().length === 0, 'every call hung up', 10_000);
+    await clickPosting(page.locator(`article[data-room="${room}"] button[data-action=end]`), '/end');
+    await rig.until(
+      () =>
+        rig.sim.channels().length === 0 &&
+        rig.api.rooms.size === 0 &&
+        rig.controller?.sessions().length === 0,
+      'every call hung up, the room and the session over',
+      10_000,
+    );
     await page.locator(`article[data-room="${room}"]`).waitFor({ state: 'detached' });
     await page.locator('#empty').waitFor({ state: 'visible' });
     expect(admin.where().state).toBe('gone');

@@ -1,15 +1,18 @@
 // The operator API over two FreeSWITCH nodes (config eventSockets): rooms of both listed with their node,
-// controls and invitations sent to the node that has the room, readiness and metrics per node.
+// controls and invitations sent to the node that has the room, readiness and metrics per node. Both
+// simulators and both connections run on one virtual clock (see support.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config/index.js';
 import { EslConnection } from '../../src/esl/connection.js';
 import { type OperatorApi, startOperatorApi } from '../../src/http/index.js';
 import type { RoomsPayload } from '../../src/http/views.js';
 import { silentLogger } from '../../src/log.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { DIRECTORY, json, ROOM_EXTENSIONS, ROUTES, TOKEN } from './support.js';
+import { DIRECTORY, json, ROOM_EXTENSIONS, ROUTES, TOKEN, untilOn } from './support.js';
 
 describe('operator API over two FreeSWITCH nodes', () => {
+  const clock = new VirtualClock();
   const sims: Simulator[] = [];
   const connections: EslConnection[] = [];
   let api: OperatorApi;
@@ -22,20 +25,16 @@ describe('operator API over two FreeSWITCH nodes', () => {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   const rooms = async () => (await json(await get('/api/rooms'))) as RoomsPayload;
-  const until = async <T>(check: () => T | Promise<T>, what: string): Promise<NonNullable<T>> => {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  };
+  const until = <T>(check: () => T | Promise<T>, what: string): Promise<NonNullable<T>> =>
+    untilOn(clock, check, what);
   const id = (sim: Simulator) => `127.0.0.1:${sim.port}`;
 
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) {
-      const sim = await startSimulator({ dialplan: { parkTimeoutSec: 0, extensions: ROOM_EXTENSIONS } });
+      const sim = await startSimulator({
+        clock,
+        dialplan: { parkTimeoutSec: 0, extensions: ROOM_EXTENSIONS },
+      });
       for (const [number, behaviour] of Object.entries(DIRECTORY)) sim.directory.set(number, behaviour);
       sims.push(sim);
       const connection = new EslConnection({
@@ -44,6 +43,7 @@ describe('operator API over two FreeSWITCH nodes', () => {
         password: sim.password,
         logger: silentLogger(),
         backoff: { initialMs: 20, maxMs: 200 },
+        clock,
       });
       connection.start();
       connections.push(connection);
@@ -65,11 +65,11 @@ describe('operator API over two FreeSWITCH nodes', () => {
       logger: silentLogger(),
       nodes: sims.map((sim, i) => ({ id: id(sim), connection: connections[i] as EslConnection })),
     });
-    await api.synced();
+    await clock.drive(api.synced(), 'the rooms of both nodes read');
   });
   afterAll(async () => {
-    await api?.close();
-    for (const c of connections) await c.close();
+    await clock.drive(api?.close() ?? Promise.resolve(), 'the operator API to close');
+    for (const c of connections) await clock.drive(c.close(), 'a connection to close');
     for (const sim of sims) await sim.close();
   });
 

@@ -1,7 +1,14 @@
 // A rig for the HTTP side: the FreeSWITCH simulator, an event-socket connection to it (alone, or inside the
 // real controller), and the operator API on an ephemeral port. Helpers talk HTTP like an operator would and
-// wait on conditions (polling), never on fixed sleeps.
-import { type Clock, realClock, scaledClock } from '../../src/clock.js';
+// wait on conditions, never on fixed sleeps.
+//
+// The simulator and the event-socket side (the controller, or a bare connection) run on one virtual clock
+// (src/clock.ts VirtualClock): phone time passes only while a test waits and nothing is in flight on the
+// event socket, so no verdict depends on how busy the machine is. HTTP requests are real I/O the clock does
+// not see, and the HTTP side's own timers (the live stream's coalescing, its sessions poll) run on the wall
+// clock: a test first waits (driving the clock) for the state it expects on the switch or in dynconf, then
+// reads or watches HTTP, which only has to catch up.
+import { VirtualClock } from '../../src/clock.js';
 import { type Config, parseConfig } from '../../src/config/index.js';
 import { type Controller, startController } from '../../src/controller/main.js';
 import { EslConnection } from '../../src/esl/connection.js';
@@ -59,13 +66,13 @@ export interface RigOptions {
   readonly token?: string | null;
   /** Run the real controller (flows 1 and 2) on the connection. */
   readonly controller?: boolean;
-  /** Clock speed (controller rigs). Default 20. */
-  readonly speed?: number;
   readonly logLevel?: string;
 }
 
 export interface Rig {
   readonly sim: Simulator;
+  /** The one clock of the simulator and the event-socket side. */
+  readonly clock: VirtualClock;
   readonly api: OperatorApi;
   readonly config: Config;
   readonly controller: Controller | undefined;
@@ -79,15 +86,20 @@ export interface Rig {
     init?: { headers?: Record<string, string>; token?: string | null },
   ): Promise<Response>;
   rooms(): Promise<RoomsPayload>;
-  /** Resolves with the first truthy value of `check` (sync or async), polled every 10 ms. */
+  /**
+   * Resolves with the first truthy value of `check`, letting phone time pass meanwhile (see `untilOn`).
+   * `timeoutMs`: wall-clock ms that may pass with time held still by real I/O.
+   */
   until<T>(check: () => T | Promise<T>, what: string, timeoutMs?: number): Promise<NonNullable<T>>;
+  /** Waits for `promise`, letting phone time pass meanwhile (controller.ready(), stop(), …). */
+  drive<T>(promise: Promise<T>, what: string): Promise<T>;
   /** A guest in room-a (or the room behind `to`), once the API lists them. */
   guest(from: string, to?: string): Promise<SimCall>;
   close(): Promise<void>;
 }
 
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
-  const clock: Clock = options.controller ? scaledClock(options.speed ?? 20) : realClock;
+  const clock = new VirtualClock();
   const sim = await startSimulator({
     clock,
     dialplan: { parkTimeoutSec: 0, extensions: ROOM_EXTENSIONS },
@@ -120,10 +132,11 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   let controller: Controller | undefined;
   let connection: EslConnection | Controller['connection'];
   let esl: EslConnection | undefined;
+  const drive = <T>(promise: Promise<T>, what: string): Promise<T> => clock.drive(promise, what);
   if (options.controller) {
     controller = startController({ config, logger, clock, metrics });
     connection = controller.connection;
-    await controller.ready();
+    await drive(controller.ready(), 'the controller to be ready');
   } else {
     esl = new EslConnection({
       host: sim.host,
@@ -131,6 +144,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       password: sim.password,
       logger,
       backoff: { initialMs: 20, maxMs: 200 },
+      clock,
     });
     esl.start();
     connection = esl;
@@ -145,7 +159,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       ? {}
       : { sessions: () => controller.sessions(), stats: () => controller.stats() }),
   });
-  await api.synced();
+  await drive(api.synced(), 'the rooms read from FreeSWITCH');
 
   const headersFor = (init?: { headers?: Record<string, string>; token?: string | null }) => {
     const use = init?.token === undefined ? token : init.token;
@@ -153,6 +167,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   };
   const rig: Rig = {
     sim,
+    clock,
     api,
     config,
     controller,
@@ -174,15 +189,8 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       if (response.status !== 200) throw new Error(`GET /api/rooms: ${response.status}`);
       return (await response.json()) as RoomsPayload;
     },
-    async until(check, what, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await check();
-        if (value) return value as NonNullable<typeof value>;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
+    until: (check, what, timeoutMs) => untilOn(clock, check, what, timeoutMs),
+    drive,
     async guest(from, to = '3000') {
       const call = await sim.placeCall({ from, to });
       await call.waitUntil('in-conference');
@@ -193,13 +201,50 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       return call;
     },
     async close() {
-      await api.close();
-      if (controller !== undefined) await controller.stop();
-      if (esl !== undefined) await esl.close();
+      await drive(api.close(), 'the operator API to close');
+      if (controller !== undefined) await drive(controller.stop(), 'the controller to stop');
+      if (esl !== undefined) await drive(esl.close(), 'the event socket to close');
       await sim.close();
     },
   };
   return rig;
+}
+
+/**
+ * Resolves with the first truthy value of `check`, letting the virtual clock's time pass meanwhile.
+ *
+ * A synchronous check (the simulator's or dynconf's own state) is a clock.until: time moves one timer at a
+ * time, only while nothing is in flight on the event socket. An asynchronous one (an HTTP read: I/O the
+ * clock does not see) is read once the process has settled, without moving time; while it does not hold,
+ * `stepMs` of phone time pass (whatever falls due fires) and it is read again, for up to `withinMs` of
+ * phone time. `timeoutMs` (synchronous checks): wall-clock ms that may pass with time held still by real
+ * I/O (a connect).
+ */
+export async function untilOn<T>(
+  clock: VirtualClock,
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 5000,
+  { stepMs = 100, withinMs = 120_000 } = {},
+): Promise<NonNullable<T>> {
+  const stuckMs = Math.max(timeoutMs, 20_000);
+  const first = check();
+  // Every look is taken once the process has settled (nothing in flight on the event socket), so what a
+  // test sees never depends on how far the machine got with the traffic of the moment.
+  if (!(first instanceof Promise)) {
+    return clock.until(() => check() as T, what, { stuckMs }) as Promise<NonNullable<T>>;
+  }
+  await first.catch(() => undefined);
+  const limit = clock.now() + withinMs;
+  let value: T | undefined;
+  for (;;) {
+    await clock.settle();
+    value = await check();
+    if (value) break;
+    if (clock.now() >= limit) throw new Error(`${withinMs} ms of clock time passed waiting for ${what}`);
+    await clock.advance(stepMs);
+  }
+  return value as NonNullable<T>;
 }
 
 /** A server-sent-events reader over fetch: `next(match)` resolves with the next matching event. */
@@ -244,11 +289,15 @@ export class EventStream {
     }
   }
 
-  /** The next event (from what arrived so far, oldest first) for which `match` holds; earlier ones are dropped. */
+  /**
+   * The next event (from what arrived so far, oldest first) for which `match` holds; earlier ones are
+   * dropped. Wall-clock time (the live stream's timers are real ones; no phone time passes meanwhile): wait
+   * first, driving the clock, for the state the event should show.
+   */
   async next<T = unknown>(
     event: string,
     match: (data: T) => boolean = () => true,
-    timeoutMs = 5000,
+    timeoutMs = 10_000,
   ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -36,10 +36,6 @@ async function wrongPins(r: Rig, call: SimCall, count: number): Promise<void> {
   }
 }
 
-async function metric(r: Rig, line: string): Promise<boolean> {
-  return (await r.get('/metrics')).text.split('\n').includes(line);
-}
-
 interface LogLine {
   msg: string;
   caller?: string;
@@ -88,9 +84,9 @@ describe('PIN brute-force guard', () => {
       pinWrong: 4,
       pinGuard: { failures: 4, callerLockouts: 1, globalLockouts: 0 },
     });
-    expect(await metric(r, 'dynconf_pin_lockouts_total{reason="caller"} 1')).toBe(true);
-    expect(await metric(r, 'dynconf_pin_failures_total 4')).toBe(true);
-    expect(await metric(r, 'dynconf_pin_entries_refused_total 1')).toBe(true);
+    await r.untilMetric('dynconf_pin_lockouts_total{reason="caller"} 1');
+    await r.untilMetric('dynconf_pin_failures_total 4');
+    await r.untilMetric('dynconf_pin_entries_refused_total 1');
 
     // After durationMs the caller may try again.
     await r.until(() => r.clock.now() > lockedAt + 60_000, 'the lockout to expire', 10_000);
@@ -129,7 +125,7 @@ describe('PIN brute-force guard', () => {
     ).toBe(true);
     // A caller never seen before, with the right PIN: refused while the rate is over the limit.
     await lockedOutCall(r, '3199');
-    expect(await metric(r, 'dynconf_pin_lockouts_total{reason="global"} 1')).toBe(true);
+    await r.untilMetric('dynconf_pin_lockouts_total{reason="global"} 1');
     // A minute later the rate has dropped: the right PIN works again.
     await r.until(() => r.clock.now() > trippedAt + 60_000, 'a minute to pass', 10_000);
     const later = await r.callAccessNumber('3199');

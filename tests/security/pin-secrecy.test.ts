@@ -110,7 +110,7 @@ describe('the admin password in a whole run', () => {
       directory: { '801': { kind: 'answer', afterMs: 300 }, '811': { kind: 'answer', afterMs: 200 } },
     });
     const r = rig;
-    r.openLiveStream();
+    await r.openLiveStream();
     expect((await r.get('/healthz')).status).toBe(200);
 
     // Flow 1: a wrong PIN, the right one, an invitee brought in with **.
@@ -126,6 +126,8 @@ describe('the admin password in a whole run', () => {
     await r.until(() => admin.where().bridgedTo === invitee.uuid, 'admin and invitee talking');
     await admin.press('**');
     await r.until(() => r.sim.room(where.room ?? '')?.members.length === 2, 'two members');
+    // The live stream (real timers on the HTTP side) has shown that picture too.
+    await r.liveStreamShows(invitee.uuid);
     for (const path of ['/api/rooms', `/api/rooms/${where.room}`, '/status', '/metrics', '/readyz'])
       expect((await r.get(path)).status).toBe(200);
 
@@ -137,6 +139,7 @@ describe('the admin password in a whole run', () => {
     await r.enterPin(call.a, PIN);
     const room2 = await call.a.waitUntil('in-conference');
     await call.b.waitUntil('in-conference', { room: room2.room ?? '' });
+    await r.liveStreamShows(call.b.uuid);
     for (const path of ['/api/rooms', '/status', '/metrics']) await r.get(path);
 
     const everyone: SimCall[] = [admin, invitee, call.a, call.b];

@@ -1,8 +1,11 @@
 // A TCP proxy between dynconf and the event socket (the simulator): it records every byte each way, per
 // connection, and can slip extra bytes into what the client receives (a FreeSWITCH gone wrong). Tests read
-// what the controller really sent (commands) and really received (events), frame by frame.
+// what the controller really sent (commands) and really received (events), frame by frame. On a virtual
+// clock both of its sockets are tracked (the relay copies bytes on at once, so "nothing in flight" holds
+// end to end) and time stands still while it connects upstream.
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { FreeSwitchParser } from 'esl-lite';
+import type { Clock } from '../../../src/clock.js';
 import { silentLogger } from '../../../src/log.js';
 
 export interface ProxiedConnection {
@@ -34,7 +37,11 @@ export class EslProxy {
   #server: Server | undefined;
   readonly #sockets = new Set<Socket>();
 
-  constructor(private readonly upstream: { host: string; port: number }) {}
+  constructor(
+    private readonly upstream: { host: string; port: number },
+    /** The clock of the controller and the simulator: it tracks the proxy's sockets too. */
+    private readonly clock?: Clock,
+  ) {}
 
   async listen(): Promise<{ host: string; port: number }> {
     const server = createServer((client) => this.#accept(client));
@@ -60,7 +67,15 @@ export class EslProxy {
   }
 
   #accept(client: Socket): void {
+    this.clock?.trackSocket?.(client, 'server');
+    // The upstream connection is being set up: a virtual clock cannot see it, so time stands still.
+    const release = this.clock?.holdTime?.();
     const upstream = createConnection(this.upstream);
+    upstream.once('connect', () => {
+      this.clock?.trackSocket?.(upstream, 'client');
+      release?.();
+    });
+    upstream.once('close', () => release?.());
     this.#sockets.add(client);
     this.#sockets.add(upstream);
     const toClient: Buffer[] = [];
