@@ -1,5 +1,7 @@
-// What the administrator hears, by prompt id. Every prompt has a tone (or silence) default, so dynconf works
-// on a FreeSWITCH without any sound files; operators replace any of them with their own recordings.
+// What the administrator hears, by prompt id. Two prompt sets: `freeswitch` speaks with FreeSWITCH's standard
+// English sound files where one fits ("please enter the conference PIN"), and keeps call-progress tones
+// (dial tone, ringback, busy) as tones; `tones` is tones only, for a FreeSWITCH without sound files. A voice
+// prompt whose file the switch does not have falls back to its tone. Operators override any prompt.
 // Pure data: src/esl/commands.ts quotes and escapes these strings when it builds a command.
 
 export const PROMPT_IDS = [
@@ -63,6 +65,71 @@ export const DEFAULT_PROMPTS: Readonly<Record<PromptId, string>> = {
   // The dialplan's own fallback (freeswitch-config/dialplan/dynconf.xml) plays this same tone.
   'service-unavailable': `${SIT};loops=2`,
 };
+
+/**
+ * The `freeswitch` set: sound files of FreeSWITCH's English sound package (the ones its stock conference,
+ * voicemail and IVR configuration play), relative to `sound_prefix`. Prompts not listed keep their tone.
+ */
+export const VOICE_PROMPT_FILES: Readonly<Partial<Record<PromptId, string>>> = {
+  'enter-pin': 'conference/conf-pin.wav',
+  'wrong-pin': 'conference/conf-bad-pin.wav',
+  goodbye: 'voicemail/vm-goodbye.wav',
+  'no-answer': 'ivr/ivr-no_user_response.wav',
+  unreachable: 'ivr/ivr-not_available.wav',
+  'invalid-number': 'ivr/ivr-unallocated_number.wav',
+  'not-allowed': 'ivr/ivr-that_was_an_invalid_entry.wav',
+};
+
+export const PROMPT_SETS = ['freeswitch', 'tones'] as const;
+export type PromptSet = (typeof PROMPT_SETS)[number];
+
+/** A file FreeSWITCH plays from its sound directories (not a tone, a stream or an absolute path). */
+export function isRelativeSoundFile(sound: string): boolean {
+  return (
+    !sound.startsWith('/') &&
+    !/^[a-z_]+:\/\//.test(sound) &&
+    /\.(wav|mp3|ogg|flac|au|raw|r8|r16)$/i.test(sound)
+  );
+}
+
+/** Where a sound package keeps a relative prompt: `conference/conf-pin.wav` → `<prefix>/conference/8000/conf-pin.wav`. */
+export function soundPackagePath(prefix: string, relative: string, rate = 8000): string {
+  const slash = relative.lastIndexOf('/');
+  const dir = slash < 0 ? '' : `/${relative.slice(0, slash)}`;
+  return `${prefix}${dir}/${rate}/${relative.slice(slash + 1)}`;
+}
+
+/** The sounds a set (with the operator's overrides) would play, by prompt, before checking any file. */
+export function promptsOfSet(set: PromptSet, overrides: PromptOverrides = {}): Record<PromptId, string> {
+  const out = {} as Record<PromptId, string>;
+  for (const id of PROMPT_IDS) {
+    const configured = overrides[id];
+    const voice = set === 'freeswitch' ? VOICE_PROMPT_FILES[id] : undefined;
+    out[id] = configured !== undefined && configured.length > 0 ? configured : (voice ?? DEFAULT_PROMPTS[id]);
+  }
+  return out;
+}
+
+/**
+ * The prompts to play once the switch has said which files exist: a file it does not have is replaced by
+ * the prompt's tone. `missing` lists the replaced prompts with their files, for one warning.
+ */
+export function withAvailableFiles(
+  prompts: Readonly<Record<PromptId, string>>,
+  exists: (sound: string) => boolean,
+): { prompts: Record<PromptId, string>; missing: Array<{ id: PromptId; sound: string }> } {
+  const out = { ...prompts };
+  const missing: Array<{ id: PromptId; sound: string }> = [];
+  for (const id of PROMPT_IDS) {
+    const sound = prompts[id];
+    const isFile = isRelativeSoundFile(sound) || sound.startsWith('/');
+    if (isFile && !exists(sound)) {
+      missing.push({ id, sound });
+      out[id] = DEFAULT_PROMPTS[id];
+    }
+  }
+  return { prompts: out, missing };
+}
 
 export function isPromptId(value: string): value is PromptId {
   return (PROMPT_IDS as readonly string[]).includes(value);

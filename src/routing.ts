@@ -48,6 +48,8 @@ export type RouteDecision = AllowedRouteDecision | RefusedRouteDecision;
 export interface CallerContext {
   readonly callerIdNumber?: string;
   readonly callerIdName?: string;
+  /** The administrator's domain (`domain_name`), for {domain}. */
+  readonly domain?: string;
 }
 
 interface CompiledRule {
@@ -87,6 +89,11 @@ function compile(rule: RouteRule): CompiledRule {
   return entry;
 }
 
+/** A domain as FreeSWITCH's users live in it: letters, digits, `.` and `-` (anything else dropped). */
+function cleanDomain(value: string | undefined): string {
+  return (value ?? '').replace(/[^A-Za-z0-9.-]/g, '').slice(0, 253);
+}
+
 /** Keeps only the characters a caller-ID number may carry. */
 function cleanNumber(value: string | undefined): string {
   return (value ?? '').replace(/[^A-Za-z0-9+*#._-]/g, '').slice(0, 32);
@@ -119,6 +126,7 @@ export function resolveRoute(
     if (!rule.allow) return { allowed: false, reason: 'denied', ruleName };
     const values: Record<string, string | undefined> = {
       number: dialedDigits,
+      domain: cleanDomain(caller.domain),
       gateway: rule.gateway,
       callerIdNumber: cleanNumber(caller.callerIdNumber),
       callerIdName: cleanName(caller.callerIdName),
@@ -126,6 +134,9 @@ export function resolveRoute(
     for (let group = 1; group <= 9; group++) values[String(group)] = match[group];
     if (rules.dialString === undefined)
       throw new TypeError(`routing rule ${ruleName} allows calls but has no dialString`);
+    // {domain} without a domain would dial user/801@ (no such user anywhere): refused instead.
+    if (rules.dialString.placeholders.includes('domain') && values.domain === '')
+      return { allowed: false, reason: 'invalid-number' };
     const dialString = renderTemplate(rules.dialString, values);
     if (!SAFE_DIAL_STRING.test(dialString)) return { allowed: false, reason: 'invalid-number' };
     const callerIdNumber =

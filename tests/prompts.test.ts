@@ -3,12 +3,16 @@ import type { Prompt } from '../machines/actions.js';
 import {
   DEFAULT_PROMPTS,
   isPromptId,
+  isRelativeSoundFile,
   PROMPT_IDS,
   type PromptId,
   promptConfigKey,
+  promptsOfSet,
   resolvePrompt,
   resolvePrompts,
+  soundPackagePath,
   soundProblem,
+  withAvailableFiles,
 } from '../src/prompts.js';
 
 /** A FreeSWITCH variable expansion, `${x}`: what must never reach a command. */
@@ -93,5 +97,51 @@ describe('promptConfigKey and soundProblem', () => {
   ])('%j', (value, problem) => {
     if (problem === undefined) expect(soundProblem(value)).toBeUndefined();
     else expect(soundProblem(value)).toContain(problem);
+  });
+});
+
+describe('prompt sets', () => {
+  it('freeswitch speaks where a standard sound file fits and keeps call-progress tones', () => {
+    const voice = promptsOfSet('freeswitch');
+    expect(voice['enter-pin']).toBe('conference/conf-pin.wav');
+    expect(voice['wrong-pin']).toBe('conference/conf-bad-pin.wav');
+    expect(voice.goodbye).toBe('voicemail/vm-goodbye.wav');
+    for (const tone of ['dial-tone', 'ringback', 'busy', 'hold-music'] as const)
+      expect(voice[tone]).toBe(DEFAULT_PROMPTS[tone]);
+    expect(promptsOfSet('tones')).toEqual(DEFAULT_PROMPTS);
+  });
+
+  it("the operator's own sound wins over the set", () => {
+    expect(promptsOfSet('freeswitch', { 'enter-pin': '/custom/pin.wav' })['enter-pin']).toBe(
+      '/custom/pin.wav',
+    );
+  });
+
+  it('a file the switch lacks falls back to its tone, and is named', () => {
+    const voice = promptsOfSet('freeswitch', { 'dial-tone': '/custom/dial.wav' });
+    const { prompts, missing } = withAvailableFiles(voice, (sound) => sound === 'conference/conf-pin.wav');
+    expect(prompts['enter-pin']).toBe('conference/conf-pin.wav');
+    expect(prompts['wrong-pin']).toBe(DEFAULT_PROMPTS['wrong-pin']);
+    expect(prompts['dial-tone']).toBe(DEFAULT_PROMPTS['dial-tone']);
+    expect(missing.map((m) => m.id).sort()).toEqual(
+      [
+        'dial-tone',
+        'goodbye',
+        'invalid-number',
+        'no-answer',
+        'not-allowed',
+        'unreachable',
+        'wrong-pin',
+      ].sort(),
+    );
+  });
+
+  it('where a sound package keeps a prompt', () => {
+    expect(soundPackagePath('/usr/share/freeswitch/sounds/en/us/callie', 'conference/conf-pin.wav')).toBe(
+      '/usr/share/freeswitch/sounds/en/us/callie/conference/8000/conf-pin.wav',
+    );
+    expect(isRelativeSoundFile('conference/conf-pin.wav')).toBe(true);
+    expect(isRelativeSoundFile('/abs/x.wav')).toBe(false);
+    expect(isRelativeSoundFile('tone_stream://%(100,0,440)')).toBe(false);
   });
 });

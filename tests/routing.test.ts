@@ -147,3 +147,29 @@ describe('resolveRoute', () => {
     );
   });
 });
+
+describe('{domain}: the administrator’s domain, for several tenants on one PBX', () => {
+  const [rule] = routes([{ pattern: '8[0-9]{2}', dialString: 'user/{number}@{domain}' }]);
+
+  it('reaches the user in the administrator’s own domain', () => {
+    const decision = resolveRoute(rule === undefined ? [] : [rule], '801', { domain: 'pbx-b.example.com' });
+    expect(decision).toMatchObject({ allowed: true, dialString: 'user/801@pbx-b.example.com' });
+  });
+
+  it('keeps only domain characters, and refuses when there is no domain at all', () => {
+    const list = rule === undefined ? [] : [rule];
+    expect(resolveRoute(list, '801', { domain: 'a.example.com,user/9@x' })).toMatchObject({
+      allowed: true,
+      dialString: 'user/801@a.example.comuser9x',
+    });
+    expect(resolveRoute(list, '801', {})).toEqual({ allowed: false, reason: 'invalid-number' });
+    expect(resolveRoute(list, '801', { domain: '' })).toEqual({ allowed: false, reason: 'invalid-number' });
+  });
+
+  it('is a known placeholder of dial strings (configuration accepts it)', () => {
+    expect(() => routes([{ pattern: '8..', dialString: 'user/{number}@{domain}' }])).not.toThrow();
+    expect(() => routes([{ pattern: '8..', dialString: 'user/{number}@{tenant}' }])).toThrow(
+      /unknown placeholder/,
+    );
+  });
+});

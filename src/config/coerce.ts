@@ -90,3 +90,11 @@ export function section<T extends z.ZodRawShape>(shape: T) {
     z.strictObject(shape, { error: 'must be a mapping' }),
   );
 }
+
+/** A mapping of names to entries (e.g. tenants by dialplan context); from the environment a JSON object. */
+export function record<K extends z.ZodType<string>, V extends z.ZodType>(key: K, value: V) {
+  return z.preprocess(
+    (input, ctx) => rejectBadJson(jsonFromText(input, '{'), ctx),
+    z.record(key, value, { error: 'must be a mapping' }),
+  );
+}

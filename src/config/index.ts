@@ -23,3 +23,4 @@ export {
   isLoopbackHost,
   type RouteRule,
 } from './schema.js';
+export { accessNumbers, type TenantSettings, tenantSettings } from './tenants.js';

@@ -1,9 +1,9 @@
 // The whole configuration, validated once at start. Every field has a default except the two secrets
 // (eventSocket.password, adminPins). Field names are camelCase: the environment mapping in env.ts relies on it.
 import { z } from 'zod';
-import { PROMPT_IDS, type PromptId, promptConfigKey, soundProblem } from '../prompts.js';
+import { PROMPT_IDS, PROMPT_SETS, type PromptId, promptConfigKey, soundProblem } from '../prompts.js';
 import { isValidRoomPrefix } from '../rooms.js';
-import { bool, int, list, millis, section } from './coerce.js';
+import { bool, int, list, millis, record, section } from './coerce.js';
 import { pinEntryProblem } from './pin.js';
 import {
   CALLER_ID_NAME_RULES,
@@ -132,6 +132,33 @@ const promptsSchema = section(promptShape).transform((byKey) => {
   return byId;
 });
 
+const accessNumberSchema = text('a string of digits').regex(/^[0-9*#]{1,16}$/, {
+  error: 'must be 1 to 16 digits (or * #)',
+});
+
+const adminPinsSchema = list(pinEntry).refine((pins) => pins.length > 0, {
+  error: 'must hold at least one PIN',
+});
+
+const promptSetSchema = z.enum(PROMPT_SETS, { error: `must be one of ${PROMPT_SETS.join(', ')}` });
+
+/** A dialplan context as FreeSWITCH and FusionPBX name them (FusionPBX: the domain name). */
+const contextName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,253}$/, { error: 'must be a dialplan context: letters, digits, _ . -' });
+
+/**
+ * One tenant's own settings. Its PINs and routes are its own: a PIN of one tenant never opens a room in
+ * another, and its administrators call out only through its routes. The rest defaults to the top level.
+ */
+const tenantSchema = section({
+  accessNumber: accessNumberSchema.optional(),
+  adminPins: adminPinsSchema,
+  routes: list(routeSchema).default([]),
+  promptSet: promptSetSchema.optional(),
+  prompts: promptsSchema.optional(),
+});
+
 const reconnectSchema = section({
   initialDelayMs: millis(10, 60_000).default(500),
   maxDelayMs: millis(100, 600_000).default(30_000),
@@ -231,10 +258,8 @@ export const configSchema = z
       eventSockets: list(nodeSchema)
         .refine((nodes) => nodes.length > 0, { error: 'must hold at least one node (or leave it out)' })
         .optional(),
-      accessNumber: text('a string of digits')
-        .regex(/^[0-9*#]{1,16}$/, { error: 'must be 1 to 16 digits (or * #)' })
-        .default('900'),
-      adminPins: list(pinEntry).refine((pins) => pins.length > 0, { error: 'must hold at least one PIN' }),
+      accessNumber: accessNumberSchema.default('900'),
+      adminPins: adminPinsSchema,
       maxPinAttempts: int(1, 10).default(3),
       /** Wait for the first PIN digit. */
       pinTimeoutMs: millis(1000, 120_000).default(10_000),
@@ -256,7 +281,14 @@ export const configSchema = z
        * brought into a room whose administrator is still there): a further number is refused (toll-fraud guard).
        */
       maxOutboundLegs: int(1, 100_000).default(100),
+      /** `freeswitch`: FreeSWITCH's English sound files where one fits (tones where the switch lacks them). */
+      promptSet: promptSetSchema.default('freeswitch'),
       prompts: promptsSchema.prefault({}),
+      /**
+       * Several tenants on one PBX (FusionPBX: one dialplan context per domain): settings per context of the
+       * administrator's call. A call from a context not listed gets the top-level settings.
+       */
+      tenants: record(contextName, tenantSchema).default({}),
       http: httpSchema.prefault({}),
       log: logSchema.prefault({}),
     },
@@ -287,6 +319,20 @@ export const configSchema = z
         });
       }
     });
+    for (const [context, tenant] of Object.entries(config.tenants)) {
+      const names = new Map<string, number>();
+      tenant.routes.forEach((route, index) => {
+        if (route.name === undefined) return;
+        const first = names.get(route.name);
+        if (first !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tenants', context, 'routes', index, 'name'],
+            message: `repeats the name of routes[${first}]`,
+          });
+        else names.set(route.name, index);
+      });
+    }
     const seen = new Map<string, number>();
     config.routes.forEach((route, index) => {
       if (route.name === undefined) return;

@@ -17,6 +17,8 @@ export type TemplateResult = { ok: true; template: Template } | { ok: false; mes
 /** Placeholders a route template may use: `{1}`…`{9}` are the pattern's capture groups. */
 export const ROUTE_PLACEHOLDERS = [
   'number',
+  // The administrator's domain (its channel's domain_name): user/{number}@{domain} on a multi-tenant PBX.
+  'domain',
   'gateway',
   'callerIdNumber',
   'callerIdName',

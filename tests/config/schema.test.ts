@@ -46,6 +46,8 @@ describe('parseConfig defaults', () => {
       prompts: {},
       http: { host: '127.0.0.1', port: 8088 },
       log: { level: 'info', format: 'auto' },
+      promptSet: 'freeswitch',
+      tenants: {},
     });
   });
 
