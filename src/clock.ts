@@ -134,7 +134,11 @@ interface PauseWaiter {
   readonly kind: 'pause';
   readonly at: number;
   readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
 }
+
+/** Wall-clock ms a pause may wait while real I/O holds time still before it fails (a hold never released). */
+const PAUSE_STUCK_MS = 20_000;
 
 type Waiter = UntilWaiter | PauseWaiter;
 
@@ -248,8 +252,8 @@ export class VirtualClock implements Clock {
    * settled after the one before.
    */
   advance(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.#waiters.add({ kind: 'pause', at: this.#current + Math.max(0, ms), resolve });
+    return new Promise<void>((resolve, reject) => {
+      this.#waiters.add({ kind: 'pause', at: this.#current + Math.max(0, ms), resolve, reject });
       this.#drive();
     });
   }
@@ -319,8 +323,11 @@ export class VirtualClock implements Clock {
           if (this.#holds > 0) {
             idleSince ??= Date.now();
             const idleMs = Date.now() - idleSince;
-            for (const w of this.#waiters)
+            for (const w of this.#waiters) {
               if (w.kind === 'until' && idleMs > w.stuckMs) this.#fail(w, 'real I/O did not finish');
+              if (w.kind === 'pause' && idleMs > PAUSE_STUCK_MS && this.#waiters.delete(w))
+                w.reject(new Error(`real I/O held the clock still for ${PAUSE_STUCK_MS} ms during a pause`));
+            }
             await new Promise<void>((resolve) => setTimeout(resolve, 2));
             continue;
           }

@@ -21,11 +21,14 @@ afterEach(() => {
   lines.length = 0;
 });
 
-/** Resolves with the first truthy value of `check`, polled every 10 ms. */
+/**
+ * Resolves with the first truthy value of `check`, polled every 10 ms. Real time on purpose (a real socket
+ * and a real HTTP probe): the deadline only bounds a wait, generous enough for a loaded machine.
+ */
 async function until<T>(
   check: () => T | Promise<T>,
   what: string,
-  timeoutMs = 5000,
+  timeoutMs = 20_000,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
