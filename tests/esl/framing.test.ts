@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { FreeSwitchParser } from 'esl-lite';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
+import { seededRandom as random } from '../../src/simulator/server/pipeline.js';
 import { bodyText, type InRecord, inboundStream, loadTrace, traceFiles } from '../support/traces.js';
 
 type Parser = typeof FreeSwitchParser;
@@ -40,18 +41,6 @@ async function firstMismatch(
     index++;
   }
   return index === expected.length ? undefined : `only ${index} of ${expected.length} frames`;
-}
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomChunks(stream: Buffer, seed: number): Buffer[] {

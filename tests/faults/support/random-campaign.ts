@@ -7,23 +7,12 @@
 // visibly did not happen (the state is still the one before it, or its entry was asked again) the person
 // does it once more, and that second try must work. Then the end is checked as in the other files.
 import type { SimCall } from '../../../src/simulator/index.js';
+import { seededRandom as random } from '../../../src/simulator/server/pipeline.js';
 import { ADMIN_PIN, type Harness } from '../../e2e/support/harness.js';
 import { checkEnd, type FaultKind, type Figures, type Flow, injectFault, promptly } from './campaign.js';
 
 /** A fault lands within this many FreeSWITCH events after the chosen step's action. */
 export const MAX_EVENTS_BEFORE_FAULT = 40;
-
-/** mulberry32: small, seeded, good enough to pick moments. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What one seed does: which flow, which fault, where in the script, after how many events. */
 export interface SeedPlan {
