@@ -79,7 +79,7 @@ export class AppCommand {
   }
 }
 
-/** A command line plus its header lines, built only here; connection.ts writes it through esl-lite. */
+/** A command line plus its header lines, built only here; encodeFrame() turns it into bytes. */
 export interface EslFrame {
   /** First line: `sendmsg <uuid>`, `bgapi <command>`, `api <command>`. */
   readonly command: string;
@@ -522,8 +522,8 @@ export function playAndGetDigits(o: PlayAndGetDigitsOptions): BuildResult<AppCom
 }
 
 /**
- * The `sendmsg` frame for an AppCommand on a channel: header names as esl-lite and the recordings
- * spell them. `eventUuid` comes back as `Application-UUID` on the app's EXECUTE/EXECUTE_COMPLETE.
+ * The `sendmsg` frame for an AppCommand on a channel: header names as FreeSWITCH's clients and the
+ * recordings spell them. `eventUuid` comes back as `Application-UUID` on the app's EXECUTE/EXECUTE_COMPLETE.
  */
 export function sendmsgFrame(uuid: string, command: AppCommand, eventUuid: string): BuildResult<EslFrame> {
   const bad = firstError(checkUuid('uuid', uuid), checkUuid('eventUuid', eventUuid));
@@ -544,7 +544,7 @@ export function sendmsgFrame(uuid: string, command: AppCommand, eventUuid: strin
   return ok({ command: `sendmsg ${uuid}`, headers });
 }
 
-/** `bgapi <command>` with our job uuid (the header esl-lite and FreeSWITCH use: `job-uuid`). */
+/** `bgapi <command>` with our job uuid (the header FreeSWITCH reads: `job-uuid`). */
 export function bgapiFrame(command: ApiCommand, jobUuid: string): BuildResult<EslFrame> {
   const bad = checkUuid('jobUuid', jobUuid);
   if (bad) return fail(bad);
@@ -560,12 +560,38 @@ export function apiFrame(command: ApiCommand): BuildResult<EslFrame> {
   return ok({ command: `api ${command.text}`, headers: {} });
 }
 
-/**
- * A CUSTOM subclass to subscribe to (`vendor::name`). esl-lite writes the subscription line itself
- * (`event json CUSTOM <subclass> `), so the name is checked here.
- */
+/** A CUSTOM subclass to subscribe to (`vendor::name`): it goes on the subscription line as is. */
 export function checkCustomSubclass(subclass: string): InvalidCommandInput | undefined {
   return /^[A-Za-z0-9_]+(::[A-Za-z0-9_]+)+$/.test(subclass)
     ? undefined
     : invalidInput('subclass', subclass, 'must look like vendor::name (A-Z a-z 0-9 _)');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session commands: what connection.ts writes at the start of every session, before anything else.
+
+/** `auth <password>`, the first command of every session (the one place the password is written). */
+export function authFrame(password: string): EslFrame {
+  return { command: `auth ${password}`, headers: {} };
+}
+
+/** `event json <NAME>`: FreeSWITCH sends that event type from now on, as JSON. */
+export function subscribeFrame(eventName: string): BuildResult<EslFrame> {
+  if (!/^[A-Z][A-Z0-9_]*$/.test(eventName))
+    return fail(invalidInput('eventName', eventName, 'must be an event name (A-Z 0-9 _)'));
+  return ok({ command: `event json ${eventName}`, headers: {} });
+}
+
+/** `event json CUSTOM <subclass> ` (FreeSWITCH splits the line on spaces: the trailing one is harmless). */
+export function subscribeCustomFrame(subclass: string): BuildResult<EslFrame> {
+  const bad = checkCustomSubclass(subclass);
+  if (bad) return fail(bad);
+  return ok({ command: `event json CUSTOM ${subclass} `, headers: {} });
+}
+
+/** The bytes of a frame: its command line, one `name: value` line per header, then a blank line. */
+export function encodeFrame(frame: EslFrame): Buffer {
+  let text = `${frame.command}\n`;
+  for (const [name, value] of Object.entries(frame.headers)) text += `${name}: ${value}\n`;
+  return Buffer.from(`${text}\n`, 'utf8');
 }

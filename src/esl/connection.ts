@@ -1,13 +1,13 @@
 // The event-socket connection dynconf runs on: inbound mode, authenticated, subscribed to the events
 // dynconf uses, decoding each one with decode.ts and handing typed events to listeners. Commands are
 // the opaque objects of commands.ts; every command has a mandatory timeout and returns an error value
-// instead of throwing.
+// instead of throwing. The parts: transport.ts (socket, reconnects, framing), session.ts (auth and
+// subscriptions), reply-queue.ts (replies matched to commands in order), jobs.ts (bgapi results).
 //
-// Replays. Commands are pipelined (patched esl-lite: each written at once, replies matched in order);
-// after a reconnect esl-lite sends again every command that was queued or still waiting for its reply
-// when the socket dropped, and a command whose caller already got a timeout may still reach FreeSWITCH
-// later. So a command with effects may run late or
-// twice, and callers check before they act:
+// Replays. Commands are pipelined (each written at once, replies matched in order); after a reconnect
+// every command that was waiting for the session or for its reply when the socket dropped is sent
+// again, and a command whose caller already got a timeout may still reach FreeSWITCH later. So a
+// command with effects may run late or twice, and callers check before they act:
 // - originate always carries a fresh `origination_uuid` of ours. After a timeout or a reconnect, ask
 //   `exists(uuid)` before originating again: `true` means the first attempt lives (use it or kill
 //   it); a leg that appears later still carries our uuid and `dynconf_*` variables in its events, so
@@ -16,7 +16,6 @@
 //   sending while `state === 'connected'`; after a reconnect, rebuild what is true from
 //   `showChannelsJson()`, `conferenceJsonList()` and `getVariable()` before acting on old results.
 import { randomUUID } from 'node:crypto';
-import { FreeSwitchFailedCommandError, FreeSwitchResponse, FreeSwitchTimeoutError } from 'esl-lite';
 import { type Clock, realClock } from '../clock.js';
 import type { Logger } from '../log.js';
 import {
@@ -24,15 +23,20 @@ import {
   type AppCommand,
   apiFrame,
   bgapiFrame,
-  checkCustomSubclass,
   type EslFrame,
+  encodeFrame,
   sendmsgFrame,
 } from './commands.js';
 import { createDecodeCounters, decodeJsonBody, decodePlainEvent } from './decode.js';
-import type { DecodeCounters, DynconfEvent, EventOf } from './events.js';
+import type { DecodeCounters, DynconfEvent } from './events.js';
+import { BackgroundJobs } from './jobs.js';
 import { type ReactionSample, ReactionTracker } from './reaction.js';
+import { ReplyQueue } from './reply-queue.js';
 import type { CommandError } from './result.js';
-import { type Backoff, EslTransport, type FrameHeaders } from './transport.js';
+import { SessionStart } from './session.js';
+import { type Backoff, EslTransport, type Reply } from './transport.js';
+
+export { DEFAULT_CUSTOM_SUBCLASSES, SUBSCRIBED_EVENTS } from './session.js';
 
 /** `connecting` until the first authentication; `reconnecting` after a drop; `closed` after close(). */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -43,35 +47,6 @@ export interface StateChange {
   /** Successful reconnections so far (0 for the first connection). */
   readonly reconnects: number;
 }
-
-/** Events dynconf subscribes to (one `event json <NAME>` each, replayed by esl-lite after reconnects). */
-export const SUBSCRIBED_EVENTS = [
-  'CHANNEL_CREATE',
-  'CHANNEL_OUTGOING',
-  'CHANNEL_ANSWER',
-  'CHANNEL_PROGRESS',
-  'CHANNEL_PROGRESS_MEDIA',
-  'CHANNEL_PARK',
-  'CHANNEL_UNPARK',
-  'CHANNEL_BRIDGE',
-  'CHANNEL_UNBRIDGE',
-  'CHANNEL_EXECUTE',
-  'CHANNEL_EXECUTE_COMPLETE',
-  'CHANNEL_HANGUP',
-  'CHANNEL_HANGUP_COMPLETE',
-  'CHANNEL_DESTROY',
-  'CHANNEL_UUID',
-  'DTMF',
-  'BACKGROUND_JOB',
-] as const;
-
-const ESL_LITE_OWN_SUBSCRIPTIONS: ReadonlySet<string> = new Set([
-  'CHANNEL_EXECUTE_COMPLETE',
-  'BACKGROUND_JOB',
-]);
-
-/** CUSTOM subclasses always subscribed to (`event json CUSTOM <subclass> `). */
-export const DEFAULT_CUSTOM_SUBCLASSES = ['conference::maintenance'] as const;
 
 export interface EslConnectionOptions {
   host: string;
@@ -85,7 +60,7 @@ export interface EslConnectionOptions {
   backoff?: Backoff;
   /** Give up one connection attempt after this long (default 5000 ms), then retry. */
   connectTimeoutMs?: number;
-  /** Time source for reconnect delays (default: the wall clock). */
+  /** Time source for reconnect delays and command timeouts (default: the wall clock). */
   clock?: Clock;
   /**
    * Measurement hook (benchmarks): called for each DTMF key with the time from reading it to writing
@@ -133,30 +108,13 @@ export interface ConnectionCounters {
   readonly framingErrors: number;
 }
 
-/** esl-lite's protocol engine on our transport: exposes its protected connect() and send(). */
-class EslClient extends FreeSwitchResponse {
-  constructor(transport: EslTransport, password: string, logger: Logger) {
-    // FreeSwitchResponse takes its transport (EslLite, not exported) as the documented extension
-    // point for subclasses; EslTransport implements the same write/connect/end contract.
-    super(transport as never, password, logger);
-  }
-  run(): Promise<void> {
-    return this.connect();
-  }
-  sendFrame(frame: EslFrame, timeoutMs: number) {
-    return this.send(frame.command, { ...frame.headers }, undefined, timeoutMs);
-  }
-}
-
 type Listener<T> = (value: T) => void;
-type JobWaiter = (event: EventOf<'background-job'>) => void;
 
 const DEFAULT_BACKOFF: Required<Backoff> = { initialMs: 250, maxMs: 5000 };
 
 export class EslConnection {
   #state: ConnectionState = 'connecting';
   #started = false;
-  #subscribed = false;
   #everConnected = false;
   #reconnects = 0;
   #commandsSent = 0;
@@ -170,33 +128,30 @@ export class EslConnection {
   readonly #decodeCounters = createDecodeCounters();
   readonly #eventListeners = new Set<Listener<DynconfEvent>>();
   readonly #stateListeners = new Set<Listener<StateChange>>();
-  readonly #jobs = new Map<string, JobWaiter>();
-  readonly #customSubclasses: readonly string[];
   readonly #logger: Logger;
+  readonly #session: SessionStart;
   readonly #transport: EslTransport;
-  readonly #client: EslClient;
+  readonly #replies: ReplyQueue;
+  readonly #jobs: BackgroundJobs;
   readonly #reactions: ReactionTracker | undefined;
 
   constructor(options: EslConnectionOptions) {
     this.#logger = options.logger.child({ module: 'esl', host: options.host, port: options.port });
-    const subclasses = [...DEFAULT_CUSTOM_SUBCLASSES, ...(options.customSubclasses ?? [])];
-    for (const subclass of subclasses) {
-      const bad = checkCustomSubclass(subclass);
-      if (bad) throw new RangeError(`customSubclasses: "${subclass}" ${bad.reason}`);
-    }
-    this.#customSubclasses = [...new Set(subclasses)];
+    this.#session = new SessionStart(options.password, options.customSubclasses ?? []);
+    const clock = options.clock ?? realClock;
     const reactions = options.onReaction && new ReactionTracker(options.onReaction);
     this.#reactions = reactions;
     this.#transport = new EslTransport({
       host: options.host,
       port: options.port,
       connectTimeoutMs: options.connectTimeoutMs ?? 5000,
-      clock: options.clock ?? realClock,
+      clock,
       backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
       logger: this.#logger,
       hooks: {
         socketOpened: () => this.#logger.debug('event socket connected, authenticating'),
-        authReplied: (accepted, text) => this.#onAuthReply(accepted, text),
+        authRequested: () => this.#session.begin(this.#replies, (ok, text) => this.#onAuthReply(ok, text)),
+        reply: (reply) => this.#onReply(reply),
         socketClosed: () => this.#onSocketClosed(),
         connectFailed: (error, attempt, retryInMs) => this.#onConnectFailed(error, attempt, retryInMs),
         eventBody: (body, json) => this.#onEventBody(body, json),
@@ -207,12 +162,9 @@ export class EslConnection {
         }),
       },
     });
-    // esl-lite's own logs: at most `info` (its debug logs would include the `auth` command).
-    const liteLogger = this.#logger.child(
-      { module: 'esl-lite' },
-      { level: higherLevel(this.#logger.level, 'info') },
-    );
-    this.#client = new EslClient(this.#transport, options.password, liteLogger);
+    const transport = this.#transport;
+    this.#replies = new ReplyQueue((bytes) => transport.write(bytes), clock);
+    this.#jobs = new BackgroundJobs(clock);
   }
 
   get state(): ConnectionState {
@@ -229,7 +181,7 @@ export class EslConnection {
     if (this.#started || this.#state === 'closed') return;
     this.#started = true;
     this.#logger.info('connecting to the FreeSWITCH event socket');
-    this.#run = this.#client.run().catch((err: unknown) => {
+    this.#run = this.#transport.run().catch((err: unknown) => {
       this.#logger.error({ err }, 'event socket loop failed');
     });
   }
@@ -238,11 +190,9 @@ export class EslConnection {
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
     this.#setState('closed');
-    for (const [jobUuid, waiter] of this.#jobs) {
-      this.#jobs.delete(jobUuid);
-      waiter(closedJob(jobUuid));
-    }
-    this.#client.end();
+    this.#jobs.close();
+    this.#replies.close();
+    this.#transport.end();
     await this.#run;
   }
 
@@ -283,8 +233,7 @@ export class EslConnection {
     if (!frame.ok) return this.#refused(frame.error);
     const sent = await this.#send(frame.command, options.timeoutMs);
     if (!sent.ok) return sent;
-    const raw = this.#transport.apiBody(sent.headers);
-    const body = raw === undefined ? '' : raw.toString('utf8');
+    const body = sent.reply.type === 'api/response' ? sent.reply.body.toString('utf8') : '';
     if (body.startsWith('-')) {
       this.#commandsFailed++;
       return { ok: false, error: rejected(body), body };
@@ -304,27 +253,18 @@ export class EslConnection {
     if (this.#jobs.has(jobUuid)) {
       return { ok: false, jobUuid, error: { kind: 'failed', message: `job ${jobUuid} is already pending` } };
     }
-    let timer: NodeJS.Timeout | undefined;
-    const job = new Promise<EventOf<'background-job'> | undefined>((resolve) => {
-      this.#jobs.set(jobUuid, resolve);
-      timer = setTimeout(() => resolve(undefined), options.timeoutMs);
-    });
-    const cleanup = () => {
-      clearTimeout(timer);
-      this.#jobs.delete(jobUuid);
-    };
+    const job = this.#jobs.wait(jobUuid, options.timeoutMs);
     const sent = await this.#send(frame.command, options.timeoutMs);
     if (!sent.ok) {
-      cleanup();
+      this.#jobs.forget(jobUuid);
       return { ...sent, jobUuid };
     }
     const event = await job;
-    cleanup();
-    if (event === undefined) {
+    if (event === 'timeout') {
       this.#commandsTimedOut++;
       return { ok: false, jobUuid, error: timeout(options.timeoutMs, `BACKGROUND_JOB ${jobUuid}`) };
     }
-    if (event.jobUuid === '') return { ok: false, jobUuid, error: closedError() };
+    if (event === 'closed') return { ok: false, jobUuid, error: closedError() };
     if (!event.ok) {
       this.#commandsFailed++;
       return { ok: false, jobUuid, error: rejected(event.body), body: event.body };
@@ -356,10 +296,11 @@ export class EslConnection {
     return { ok: false, error };
   }
 
+  /** Sends a frame and waits for its reply; a `command/reply` of `-ERR …` is the command refused. */
   async #send(
     frame: EslFrame,
     timeoutMs: number,
-  ): Promise<{ ok: true; headers: FrameHeaders } | { ok: false; error: CommandError }> {
+  ): Promise<{ ok: true; reply: Reply } | { ok: false; error: CommandError }> {
     if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
       return this.#refused({
         kind: 'invalid-input',
@@ -370,21 +311,21 @@ export class EslConnection {
     }
     if (this.#state === 'closed') return this.#refused(closedError());
     this.#commandsSent++;
-    const result = await this.#client.sendFrame(frame, timeoutMs);
-    if (!(result instanceof Error)) return { ok: true, headers: result.headers };
-    if (result instanceof FreeSwitchTimeoutError) {
-      this.#commandsTimedOut++;
-      return { ok: false, error: timeout(timeoutMs, frame.command.split(' ')[0] ?? '') };
+    const outcome = await this.#replies.send(encodeFrame(frame), timeoutMs);
+    if (!outcome.ok) {
+      if (outcome.reason === 'timeout') {
+        this.#commandsTimedOut++;
+        return { ok: false, error: timeout(timeoutMs, frame.command.split(' ')[0] ?? '') };
+      }
+      return this.#refused(closedError());
     }
-    this.#commandsFailed++;
-    if (result instanceof FreeSwitchFailedCommandError)
-      return { ok: false, error: rejected(result.response) };
-    if (this.#isClosed()) return { ok: false, error: closedError() };
-    return { ok: false, error: { kind: 'failed', message: `${result.name}: ${result.message}` } };
-  }
-
-  #isClosed(): boolean {
-    return this.#state === 'closed';
+    const { reply } = outcome;
+    if (reply.type === 'command/reply') {
+      if (reply.text === undefined)
+        return this.#refused({ kind: 'failed', message: 'FreeSWITCH replied without a Reply-Text' });
+      if (reply.text.startsWith('-')) return this.#refused(rejected(reply.text));
+    }
+    return { ok: true, reply };
   }
 
   #setState(state: ConnectionState): void {
@@ -410,24 +351,23 @@ export class EslConnection {
       );
       return;
     }
+    this.#transport.sessionAuthenticated();
+    // Commands that waited for the session (or lost their socket) go out first, in order; what the
+    // state listeners send comes after them.
+    this.#replies.open();
     if (this.#everConnected) this.#reconnects++;
     this.#everConnected = true;
     this.#logger.info({ reconnects: this.#reconnects }, 'event socket connected and authenticated');
     this.#setState('connected');
-    if (!this.#subscribed) {
-      // Subscribing through esl-lite's emitters registers each name once; esl-lite sends
-      // `event json <NAME>` now and replays the whole set after every reconnect.
-      this.#subscribed = true;
-      // esl-lite itself subscribes to CUSTOM, CHANNEL_EXECUTE_COMPLETE and BACKGROUND_JOB at every
-      // authentication: asking again would only send them twice.
-      const noop = () => {};
-      for (const name of SUBSCRIBED_EVENTS)
-        if (!ESL_LITE_OWN_SUBSCRIPTIONS.has(name)) this.#client.on(name, noop);
-      for (const subclass of this.#customSubclasses) this.#client.custom.on(subclass, noop);
-    }
+  }
+
+  #onReply(reply: Reply): void {
+    if (this.#replies.reply(reply) || this.#state === 'closed') return;
+    this.#logger.warn({ type: reply.type }, 'FreeSWITCH sent a reply while no command was waiting for one');
   }
 
   #onSocketClosed(): void {
+    this.#replies.drop();
     if (this.#state === 'closed') return;
     if (this.#state === 'connected') {
       this.#logger.warn('event socket connection lost; reconnecting');
@@ -456,13 +396,7 @@ export class EslConnection {
     }
     if (event === undefined) return;
     this.#reactions?.eventRead(event, readAt);
-    if (event.type === 'background-job') {
-      const waiter = this.#jobs.get(event.jobUuid);
-      if (waiter) {
-        this.#jobs.delete(event.jobUuid);
-        waiter(event);
-      }
-    }
+    if (event.type === 'background-job') this.#jobs.deliver(event);
     for (const listener of this.#eventListeners) {
       try {
         listener(event);
@@ -489,11 +423,6 @@ export class EslConnection {
   }
 }
 
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-function higherLevel(a: string, b: string): string {
-  return LEVELS.indexOf(a) >= LEVELS.indexOf(b) ? a : b;
-}
-
 function rejected(text: string): CommandError {
   const reply = text.endsWith('\n') ? text.slice(0, -1) : text;
   return { kind: 'rejected', message: `FreeSWITCH replied ${reply}`, reply };
@@ -505,9 +434,4 @@ function timeout(timeoutMs: number, what: string): CommandError {
 
 function closedError(): CommandError {
   return { kind: 'closed', message: 'the event socket connection is closed' };
-}
-
-/** The marker handed to pending bgapi waiters on close(): an empty job uuid. */
-function closedJob(_jobUuid: string): EventOf<'background-job'> {
-  return { type: 'background-job', jobUuid: '', command: '', arg: '', ok: false, body: '', reply: '' };
 }

@@ -26,7 +26,7 @@ export type CommandError =
   | { readonly kind: 'closed'; readonly message: string }
   /** The command object was not built by commands.ts, or an option was invalid. */
   | InvalidCommandInput
-  /** Anything else esl-lite reported (write error, missing reply). */
+  /** Anything else (a reply without a Reply-Text, a job uuid already pending). */
   | { readonly kind: 'failed'; readonly message: string };
 
 export function invalidInput(field: string, value: string, reason: string): InvalidCommandInput {

@@ -1,30 +1,18 @@
-// The socket under esl-lite's FreeSwitchResponse: connects (and reconnects with backoff), frames the
-// byte stream with esl-lite's FreeSwitchParser (patched in patches/esl-lite+3.2.0.patch), and hands
-// esl-lite only what its command queue needs (auth requests and replies). Events go straight to
-// the connection's decoder.
-//
-// Why not esl-lite's own FreeSwitchClient transport (EslLite): it gives no signal when the socket
-// connects, drops or authenticates; it treats every `api/response` as unexpected and closes the
-// connection (so `api` cannot be used); it also closes on any event it cannot name. This class keeps
-// esl-lite's protocol engine (auth, command queue and reply matching, subscriptions replayed and
-// queued commands requeued after a reconnect, timeouts) and owns only the socket.
+// The socket under the connection: connects (and reconnects with backoff), frames the byte stream with
+// esl-lite's FreeSwitchParser (patched for framing in patches/esl-lite+3.2.0.patch), and hands each frame
+// on by its Content-Type: the auth request and the replies to the session (connection.ts, reply-queue.ts),
+// events straight to the decoder. It knows nothing of commands beyond writing their bytes.
 import { connect as netConnect, type Socket } from 'node:net';
-import { FreeSwitchParser, FreeSwitchParserFramingError, type ProcessorInput } from 'esl-lite';
+import { FreeSwitchParser, FreeSwitchParserFramingError } from 'esl-lite';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../log.js';
 
-/** The `Headers` object esl-lite's parser produces (its class itself is not exported). */
-export type FrameHeaders = ProcessorInput['headers'];
-
-/** What esl-lite's FreeSwitchResponse reads from its transport (structurally its EslLite class). */
-export type LiteEvent =
-  | { event: 'freeswitch_auth_request'; headers: FrameHeaders; body: Buffer }
-  | { event: 'freeswitch_command_reply'; headers: FrameHeaders; body: Buffer };
-
-export interface WriteRequest {
-  buf: Buffer;
-  resolve: (outcome: undefined | Error) => void;
-}
+/** FreeSWITCH's answer to the oldest command it has not answered yet. */
+export type Reply =
+  /** Every command but `api`: the outcome is the `Reply-Text` header (`+OK …`, `-ERR …`). */
+  | { readonly type: 'command/reply'; readonly text: string | undefined }
+  /** `api`: the outcome is the body (the command's output, `-ERR …` on failure). */
+  | { readonly type: 'api/response'; readonly body: Buffer };
 
 export interface Backoff {
   /** First retry delay, ms (default 250). */
@@ -36,8 +24,10 @@ export interface Backoff {
 export interface TransportHooks {
   /** TCP is up; FreeSWITCH will send `auth/request`. */
   socketOpened(): void;
-  /** The reply to our `auth` (`+OK accepted` or `-ERR invalid`). */
-  authReplied(accepted: boolean, replyText: string): void;
+  /** FreeSWITCH asks for the password (`auth/request`): the session starts. */
+  authRequested(): void;
+  /** A `command/reply` or an `api/response`. */
+  reply(reply: Reply): void;
   /** The socket closed (remote close, error, or our own end()). */
   socketClosed(): void;
   /** A connection attempt failed; the next one starts after `retryInMs`. */
@@ -67,14 +57,6 @@ export interface TransportOptions {
   hooks: TransportHooks;
 }
 
-/**
- * The body esl-lite gets with every reply. Its send() runs JSON.parse on each reply body and catches the
- * SyntaxError that `+OK\n` or an empty body throws: a costly exception per command. dynconf reads reply
- * headers, and api bodies through apiBody(), never esl-lite's parsed body, so it is handed a body that
- * parses at once.
- */
-const REPLY_BODY_FOR_ESL_LITE = Buffer.from('null');
-
 /** Retry delay after `attempt` consecutive failures: initial × 2^(attempt-1), capped. */
 export function retryDelay(backoff: Required<Backoff>, attempt: number): number {
   return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(30, Math.max(0, attempt - 1)));
@@ -86,39 +68,37 @@ export class EslTransport {
   #connecting: Socket | undefined;
   #wake: (() => void) | undefined;
   #timer: TimerHandle | undefined;
-  /** Raw bodies of `api/response` frames, keyed by the headers object esl-lite hands back to send(). */
-  readonly #apiBodies = new WeakMap<object, Buffer>();
+  /** FreeSWITCH accepted our password on the current socket (see sessionAuthenticated()). */
+  #authenticated = false;
   readonly #options: TransportOptions;
 
   constructor(options: TransportOptions) {
     this.#options = options;
   }
 
-  /** The body of an `api/response` whose headers esl-lite returned from send(), if it was one. */
-  apiBody(headers: object): Buffer | undefined {
-    return this.#apiBodies.get(headers);
-  }
-
-  /** Called by esl-lite for each queued command. Without a socket the write is dropped on purpose:
-   * esl-lite keeps the command as "current" and requeues it after the next authentication. */
-  write(request: WriteRequest): void {
+  /**
+   * Writes one command's bytes; false when there is no socket to write to (the caller keeps the command:
+   * the socket's close follows, and with it the replay of what it did not answer).
+   */
+  write(bytes: Buffer): boolean {
     const socket = this.#socket;
-    if (socket === undefined || !socket.writable) {
-      request.resolve(undefined);
-      return;
-    }
-    this.#options.hooks.commandWritten?.(request.buf);
+    if (socket === undefined || !socket.writable) return false;
+    this.#options.hooks.commandWritten?.(bytes);
     // Commands are pipelined: the ones written in the same turn of the event loop leave in one write.
     if (socket.writableCorked === 0) {
       socket.cork();
       process.nextTick(() => socket.uncork());
     }
-    // The outcome is not handed to esl-lite: it would log the request, and the `auth` request holds
-    // the password. A failed write shows up as the socket closing.
-    socket.write(request.buf, (err) => {
+    // A failed write shows up as the socket closing; the error itself is only worth a debug line.
+    socket.write(bytes, (err) => {
       if (err) this.#options.logger.debug({ err: err.message }, 'event socket write failed');
-      request.resolve(undefined);
     });
+    return true;
+  }
+
+  /** FreeSWITCH accepted our password on this socket: when it ends, the next attempt does not back off. */
+  sessionAuthenticated(): void {
+    this.#authenticated = true;
   }
 
   end(): void {
@@ -129,11 +109,8 @@ export class EslTransport {
     this.#socket?.destroy();
   }
 
-  connect(): AsyncIterable<LiteEvent> {
-    return this.#run();
-  }
-
-  async *#run(): AsyncGenerator<LiteEvent> {
+  /** Connects, reads, reconnects, until end(); resolves once the last socket is closed. */
+  async run(): Promise<void> {
     // Failures in a row: refused connections and sessions that ended before authenticating (a wrong
     // password makes FreeSWITCH close at once) both back off, so neither becomes a busy loop.
     let failures = 0;
@@ -150,9 +127,9 @@ export class EslTransport {
         await this.#sleep(delay);
         continue;
       }
-      const session = yield* this.#frames(opened);
+      const framingError = await this.#read(opened);
       // A peer that authenticates and then sends garbage is a failure too: its reconnections back off.
-      const clean = session.authenticated && !session.framingError;
+      const clean = this.#authenticated && !framingError;
       failures = clean ? 0 : failures + 1;
       if (this.#running)
         await this.#sleep(
@@ -161,16 +138,13 @@ export class EslTransport {
     }
   }
 
-  /** Reads one session's frames; returns whether FreeSWITCH accepted our password and how it ended. */
-  async *#frames(
-    socket: Socket,
-  ): AsyncGenerator<LiteEvent, { authenticated: boolean; framingError: boolean }> {
+  /** Reads one socket's frames until it closes; returns whether it ended on a framing error. */
+  async #read(socket: Socket): Promise<boolean> {
     const { hooks, logger } = this.#options;
     this.#socket = socket;
+    this.#authenticated = false;
     socket.on('error', (err) => logger.debug({ err }, 'event socket error'));
     hooks.socketOpened();
-    let awaitingAuthReply = false;
-    let authenticated = false;
     let framingError = false;
     try {
       for await (const frame of FreeSwitchParser(socket, logger)) {
@@ -178,23 +152,13 @@ export class EslTransport {
         const { headers, body } = frame;
         switch (headers.contentType) {
           case 'auth/request':
-            awaitingAuthReply = true;
-            yield { event: 'freeswitch_auth_request', headers, body };
+            hooks.authRequested();
             break;
           case 'command/reply':
-            if (awaitingAuthReply) {
-              awaitingAuthReply = false;
-              const text = headers.replyText ?? '';
-              authenticated = text.startsWith('+OK');
-              hooks.authReplied(authenticated, text);
-            }
-            yield { event: 'freeswitch_command_reply', headers, body: REPLY_BODY_FOR_ESL_LITE };
+            hooks.reply({ type: 'command/reply', text: headers.replyText });
             break;
           case 'api/response':
-            // esl-lite's send() wants a Reply-Text; the real answer is the body, kept aside.
-            this.#apiBodies.set(headers, body);
-            headers.set('Reply-Text', '+OK');
-            yield { event: 'freeswitch_command_reply', headers, body: REPLY_BODY_FOR_ESL_LITE };
+            hooks.reply({ type: 'api/response', body });
             break;
           case 'text/event-json':
             hooks.eventBody(body, true);
@@ -216,7 +180,7 @@ export class EslTransport {
       socket.destroy();
       hooks.socketClosed();
     }
-    return { authenticated, framingError };
+    return framingError;
   }
 
   /** One connection attempt: the socket, or why it failed (refused, timed out, ended by end()). */

@@ -4,6 +4,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
 import { exists, kill, originate, park, playback, transferToPark } from '../../src/esl/commands.js';
 import {
   type ConnectionState,
@@ -124,7 +125,7 @@ describe('EslConnection', () => {
     );
     expect(states).toEqual(['connected']);
     expect(server.received[0]?.line).toBe(`auth ${PASSWORD}`);
-    // Each subscription exactly once (esl-lite adds the plain `CUSTOM`).
+    // Each subscription exactly once (and the plain `CUSTOM`).
     const sent = server.subscriptionsOf(1);
     expect(sent.length).toBe(new Set(sent).size);
     expect(new Set(sent)).toEqual(
@@ -302,7 +303,7 @@ describe('EslConnection', () => {
     expect(await connection.api(cmd.command, { timeoutMs: 2000 })).toEqual({ ok: true, body: 'true' });
   });
 
-  it('sends a command again after a reconnect when the socket dropped before its reply (esl-lite requeue)', async () => {
+  it('sends a command again after a reconnect when the socket dropped before its reply', async () => {
     const { server, connection } = await connected();
     let answer = false;
     server.onApi = () => (answer ? 'true' : undefined); // first time: no reply at all
@@ -319,6 +320,50 @@ describe('EslConnection', () => {
     const second = server.received.filter((c) => c.connection === 2).map((c) => c.line);
     expect(second[0]).toBe(`auth ${PASSWORD}`);
     expect(second.indexOf(`api uuid_exists ${A}`)).toBeGreaterThan(second.indexOf('event json CUSTOM'));
+  });
+
+  it('commands sent before the session exists go out after auth and the subscriptions, in order', async () => {
+    const { server, port } = await startServer();
+    server.onApi = (cmd) => (cmd === `uuid_exists ${A}` ? 'true' : 'false');
+    const log = capturedLogger();
+    const connection = new EslConnection({ host: '127.0.0.1', port, password: PASSWORD, logger: log.logger });
+    cleanups.push(() => connection.close());
+    const yes = exists(A);
+    const no = exists(B);
+    if (!yes.ok || !no.ok) throw new Error('build');
+    const results = [
+      connection.api(yes.command, { timeoutMs: 5000 }),
+      connection.api(no.command, { timeoutMs: 5000 }),
+    ];
+    connection.start();
+    expect(await Promise.all(results)).toEqual([
+      { ok: true, body: 'true' },
+      { ok: true, body: 'false' },
+    ]);
+    const lines = server.received.map((c) => c.line);
+    expect(lines[0]).toBe(`auth ${PASSWORD}`);
+    expect(lines.slice(-2)).toEqual([`api uuid_exists ${A}`, `api uuid_exists ${B}`]);
+    expect(new Set(lines.slice(1, -2))).toEqual(
+      new Set(expectedSubscriptions.filter((l) => !l.includes('dynconf::star0'))),
+    );
+  });
+
+  it('command and job timeouts run on the injected clock', async () => {
+    const clock = new ManualClock(Date.now());
+    const { server, connection } = await connected({ clock });
+    server.onApi = () => undefined;
+    server.onBgapi = () => 'never';
+    const cmd = exists(A);
+    if (!cmd.ok) throw new Error('build');
+    // The bgapi first: its command/reply comes (only the job never does); the api's reply never comes.
+    const bgapi = connection.bgapi(cmd.command, { timeoutMs: 90_000 });
+    const api = connection.api(cmd.command, { timeoutMs: 60_000 });
+    await vi.waitFor(() => expect(server.received.some((c) => c.line.startsWith('api'))).toBe(true));
+    clock.advance(60_000);
+    expect(await api).toMatchObject({ ok: false, error: { kind: 'timeout', timeoutMs: 60_000 } });
+    clock.advance(30_000);
+    expect(await bgapi).toMatchObject({ ok: false, error: { kind: 'timeout', timeoutMs: 90_000 } });
+    expect(connection.counters().commandsTimedOut).toBe(2);
   });
 
   it('close() while retrying an absent FreeSWITCH ends at once', async () => {
