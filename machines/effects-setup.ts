@@ -1,18 +1,7 @@
 // The session's vocabulary: its types, the effect placeholders the runtime replaces, and its guards.
 
 import { setup } from 'xstate';
-import type {
-  AnnounceParams,
-  ArmDeadlineParams,
-  CallInviteeParams,
-  CancelDeadlineParams,
-  CollectPinParams,
-  HangupInviteeParams,
-  LegParams,
-  MoveInviteeParams,
-  ReleaseParams,
-  RoomParams,
-} from './actions.js';
+import { type EffectName, type EffectParams, perEffect } from './actions.js';
 import type { SessionContext, SessionInput } from './context.js';
 import type { SessionEvent } from './events.js';
 import {
@@ -30,33 +19,18 @@ import {
   usableRoute,
 } from './guards.js';
 
-function notProvided(name: string): never {
+function notProvided(name: EffectName): never {
   throw new Error(`session effect '${name}' is not provided: give it with machine.provide or withEffects`);
 }
 
+/** Every effect, typed with its params, failing loudly until the runtime provides it. */
+const placeholders = perEffect<{ [K in EffectName]: (_: unknown, params: EffectParams[K]) => void }>(
+  (name) => () => notProvided(name),
+);
+
 export const sessionSetup = setup({
   types: {} as { context: SessionContext; events: SessionEvent; input: SessionInput },
-  actions: {
-    collectPin: (_, _p: CollectPinParams) => notProvided('collectPin'),
-    announce: (_, _p: AnnounceParams) => notProvided('announce'),
-    hangupAdmin: () => notProvided('hangupAdmin'),
-    holdOtherParty: () => notProvided('holdOtherParty'),
-    hangupOtherParty: () => notProvided('hangupOtherParty'),
-    rebridgeParties: () => notProvided('rebridgeParties'),
-    joinRoomAsModerator: (_, _p: RoomParams) => notProvided('joinRoomAsModerator'),
-    moveOtherPartyIntoRoom: (_, _p: RoomParams) => notProvided('moveOtherPartyIntoRoom'),
-    leaveRoomAndCollectNumber: () => notProvided('leaveRoomAndCollectNumber'),
-    callInvitee: (_, _p: CallInviteeParams) => notProvided('callInvitee'),
-    playRingback: () => notProvided('playRingback'),
-    bridgeAdminAndInvitee: (_, _p: LegParams) => notProvided('bridgeAdminAndInvitee'),
-    moveInviteeIntoRoom: (_, _p: MoveInviteeParams) => notProvided('moveInviteeIntoRoom'),
-    returnAdminToRoom: (_, _p: RoomParams) => notProvided('returnAdminToRoom'),
-    hangupInvitee: (_, _p: HangupInviteeParams) => notProvided('hangupInvitee'),
-    endRoom: (_, _p: RoomParams) => notProvided('endRoom'),
-    armDeadline: (_, _p: ArmDeadlineParams) => notProvided('armDeadline'),
-    cancelDeadline: (_, _p: CancelDeadlineParams) => notProvided('cancelDeadline'),
-    releaseSession: (_, _p: ReleaseParams) => notProvided('releaseSession'),
-  },
+  actions: placeholders,
   guards: {
     pinCorrect: ({ event }) => isCorrectPin(event),
     pinRetry: ({ context, event }) => mayRetryPin(context, event),

@@ -4,7 +4,8 @@
  * How the runtime uses it:
  * 1. For a call to the access number (flow 1) or a `*0` recognised in a two-party call (flow 2), create
  *    `createSessionActor(effects, { input: { flow, at, room, ...settings } })` and start it
- *    (or `createActor(withEffects(effects), { input })`).
+ *    (or `createActor(withEffects(effects), { input })`; many sessions: `provideEffects(table, hostOf)`
+ *    once, then `createActorFrom(machine, { input })` per session).
  * 2. Turn FreeSWITCH facts into `SessionEvent`s (events.ts documents when each is sent), always with the
  *    fact's time in `at`. Feed the administrator's DTMF digits to `readKey` (keys.ts) and send each
  *    recognised command as `key.command`.
@@ -22,6 +23,7 @@ export type {
   CallInviteeParams,
   CancelDeadlineParams,
   CollectPinParams,
+  EffectDeclaration,
   EffectName,
   EffectParams,
   EffectRequest,
@@ -35,7 +37,7 @@ export type {
   SessionEffects,
   SessionOutcome,
 } from './actions.js';
-export { EFFECT_NAMES } from './actions.js';
+export { EFFECT_NAMES, EFFECTS, perEffect } from './actions.js';
 export type {
   Flow,
   Invitation,
@@ -62,7 +64,7 @@ export type { KeyInput, KeyState, KeyStep } from './keys.js';
 export { DEFAULT_INTER_DIGIT_MS, IDLE_KEYS, readKey, readKeys } from './keys.js';
 export type { PersistedSession, RestoreResult } from './persist.js';
 export { deadlinesToRearm, persistSession, restoreSession } from './persist.js';
-export type { SessionStart } from './provide.js';
-export { createSessionActor, withEffects } from './provide.js';
+export type { EffectTable, SessionStart } from './provide.js';
+export { createActorFrom, createSessionActor, provideEffects, withEffects } from './provide.js';
 export type { AdminSessionMachine } from './session.js';
 export { adminSessionMachine } from './session.js';

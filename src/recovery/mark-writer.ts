@@ -6,8 +6,9 @@
 import type { Flow } from '../../machines/index.js';
 import { setPackedVariable, setVariable, unsetVariable } from '../esl/commands.js';
 import type { Logger } from '../log.js';
+import { ADMIN_MARKS, MARK, ROLE } from '../runtime/channel-vars.js';
 import type { Commander } from '../runtime/commander.js';
-import { ADMIN_MARKS, MARK, packMachine, ROLE } from './marks.js';
+import { packMachine } from './marks.js';
 
 export interface MarkedSession {
   readonly id: string;

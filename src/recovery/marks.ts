@@ -1,47 +1,10 @@
-// What dynconf keeps on FreeSWITCH itself, as channel variables of the legs it manages, so that a restarted
-// controller (or one that lost events) can resume every session from FreeSWITCH's state alone:
-// - the administrator's leg: `dynconf_session` (session id), `dynconf_flow`, `dynconf_room`,
-//   `dynconf_other` (flow 2), `dynconf_state` (machine state, plain text) and `dynconf_machine` (the
-//   persisted machine snapshot: deflated JSON, base64url, safe for uuid_setvar);
-// - the legs it called or holds for the administrator: `dynconf_admin` (administrator uuid) and
-//   `dynconf_role` (`invitee`, `other`).
-// The access-number dialplan sets `dynconf_role=admin` on callers of 900 (and `unavailable` in its fallback).
+// Reading the marks dynconf keeps on the legs it manages (their names: runtime/channel-vars.ts), and packing
+// the machine snapshot kept on the administrator's leg.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Flow } from '../../machines/index.js';
+import { MARK } from '../runtime/channel-vars.js';
 
-/** Channel variable names. */
-export const MARK = {
-  session: 'dynconf_session',
-  flow: 'dynconf_flow',
-  room: 'dynconf_room',
-  other: 'dynconf_other',
-  state: 'dynconf_state',
-  machine: 'dynconf_machine',
-  admin: 'dynconf_admin',
-  role: 'dynconf_role',
-} as const;
-
-/** Values of `dynconf_role`. */
-export const ROLE = {
-  /** Set by the access-number dialplan on callers of 900. */
-  admin: 'admin',
-  /** Set by the dialplan's "service unavailable" fallback: no controller may take the call any more. */
-  unavailable: 'unavailable',
-  /** A leg dynconf originated for an administrator. */
-  invitee: 'invitee',
-  /** Flow 2: the other party of the two-party call. */
-  other: 'other',
-} as const;
-
-/** Every variable dynconf puts on an administrator's leg (cleared when the leg goes back to a plain call). */
-export const ADMIN_MARKS = [
-  MARK.session,
-  MARK.flow,
-  MARK.room,
-  MARK.other,
-  MARK.state,
-  MARK.machine,
-] as const;
+export { ADMIN_MARKS, MARK, ROLE } from '../runtime/channel-vars.js';
 
 /** A decoded snapshot above this size is refused (a packed value is a few hundred bytes). */
 const MAX_MACHINE_BYTES = 256 * 1024;

@@ -1,8 +1,17 @@
 // Sorts FreeSWITCH's channels by what they are to dynconf (pure): administrators with a session mark,
 // callers of the access number nobody serves yet, legs dynconf called or holds for an administrator, and
 // everything else (left alone).
-import { DIAL_VARIABLE, PIN_VARIABLE, READ_RESULT, RESULT_READ } from '../runtime/settings.js';
-import { type AdminMarks, MARK, ROLE, readAdminMarks } from './marks.js';
+import {
+  CURRENT_APPLICATION,
+  DIAL_VARIABLE,
+  LOOPBACK_LEG,
+  MARK,
+  PIN_VARIABLE,
+  READ_RESULT,
+  RESULT_READ,
+  ROLE,
+} from '../runtime/channel-vars.js';
+import { type AdminMarks, readAdminMarks } from './marks.js';
 import { type EntryFacts, GONE, type LegFacts } from './reconcile.js';
 import type { ChannelFacts, SwitchState } from './switch-state.js';
 
@@ -75,7 +84,7 @@ export function entryOf(facts: ChannelFacts): EntryFacts {
     const digits = variable(PIN_VARIABLE) ?? variable(DIAL_VARIABLE);
     return result === 'success' && digits === undefined ? 'none' : 'completed';
   }
-  return variable('current_application') === 'play_and_get_digits' ? 'running' : 'none';
+  return variable(CURRENT_APPLICATION) === 'play_and_get_digits' ? 'running' : 'none';
 }
 
 /**
@@ -83,7 +92,7 @@ export function entryOf(facts: ChannelFacts): EntryFacts {
  * `-a` leg, which is the one dynconf called; it is never hung up on its own.
  */
 export function isLoopbackInner(facts: ChannelFacts): boolean {
-  return facts.info.variable('loopback_leg') === 'B';
+  return facts.info.variable(LOOPBACK_LEG) === 'B';
 }
 
 /**

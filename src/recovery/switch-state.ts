@@ -5,6 +5,7 @@
 import { channelInfo } from '../esl/channel-info.js';
 import { conferenceJsonList, dumpChannel, showChannelsJson } from '../esl/commands.js';
 import type { ChannelInfo } from '../esl/events.js';
+import { type CommandError, describeCommandError } from '../esl/result.js';
 import type { Logger } from '../log.js';
 import { parseConferenceJsonList, parseShowChannelsJson } from '../room-view/index.js';
 import type { Commander } from '../runtime/commander.js';
@@ -103,12 +104,12 @@ const DUMPS_IN_FLIGHT = 16;
 /** Reads FreeSWITCH's state. Any reply other than a clear answer makes the whole read fail (retry later). */
 export async function readSwitchState(commander: Commander, logger: Logger): Promise<ReadResult> {
   const shown = await commander.api(showChannelsJson(), logger);
-  if (!shown.ok) return { ok: false, error: `show channels: ${shown.error}` };
+  if (!shown.ok) return { ok: false, error: `show channels: ${describeCommandError(shown.error)}` };
   const listed = await commander.api(conferenceJsonList(), logger);
   // No room at all: FreeSWITCH 1.10 answers `-ERR No active conferences.` to a bare json_list.
-  const listBody = listed.ok ? listed.body : /No active conferences/i.test(listed.error) ? '[]' : undefined;
-  if (listBody === undefined)
-    return { ok: false, error: `conference json_list: ${listed.ok || listed.error}` };
+  if (!listed.ok && !refused(listed.error, /No active conferences/i))
+    return { ok: false, error: `conference json_list: ${describeCommandError(listed.error)}` };
+  const listBody = listed.ok ? listed.body : '[]';
   const rows = parseShowChannelsJson(shown.body);
   if (!rows.ok) return { ok: false, error: `show channels: ${rows.reason}` };
   const dumps = new Map<string, DumpReply>();
@@ -118,11 +119,16 @@ export async function readSwitchState(commander: Commander, logger: Logger): Pro
     for (let uuid = queue.shift(); uuid !== undefined && failure === undefined; uuid = queue.shift()) {
       const reply = await commander.api(dumpChannel(uuid), logger);
       if (reply.ok) dumps.set(uuid, reply.body);
-      else if (/No such channel/i.test(reply.error)) dumps.set(uuid, 'gone');
-      else failure = `uuid_dump ${uuid}: ${reply.error}`;
+      else if (refused(reply.error, /No such channel/i)) dumps.set(uuid, 'gone');
+      else failure = `uuid_dump ${uuid}: ${describeCommandError(reply.error)}`;
     }
   };
   await Promise.all(Array.from({ length: Math.min(DUMPS_IN_FLIGHT, queue.length) }, worker));
   if (failure !== undefined) return { ok: false, error: failure };
   return buildSwitchState(shown.body, listBody, dumps);
+}
+
+/** FreeSWITCH refused the command with a reply that says `why`. */
+function refused(error: CommandError, why: RegExp): boolean {
+  return error.kind === 'rejected' && why.test(error.reply);
 }

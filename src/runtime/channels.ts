@@ -2,8 +2,7 @@
 // marked them for `*0` (`dynconf_star0=enabled`), and which channel each is bridged to. DTMF events carry
 // no channel variables (trace 08), so the mark is taken from the channel's earlier events.
 import type { DynconfEvent } from '../esl/events.js';
-
-export const STAR0_VARIABLE = 'dynconf_star0';
+import { STAR0_ENABLED, STAR0_VARIABLE } from './channel-vars.js';
 
 interface Known {
   /** The value of dynconf_star0 as last seen on an event that carries variables. */
@@ -44,7 +43,7 @@ export class ChannelTable {
       }
     }
     if (WITH_VARIABLES.has(event.type)) {
-      this.#entry(uuid).star0 = event.channel.variable(STAR0_VARIABLE) === 'enabled';
+      this.#entry(uuid).star0 = event.channel.variable(STAR0_VARIABLE) === STAR0_ENABLED;
     }
   }
 

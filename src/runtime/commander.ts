@@ -1,6 +1,7 @@
 // The runtime's side of the event socket: sends commands built by src/esl/commands.ts with the configured
-// timeout, turns every failure (bad input, -ERR, timeout, closed socket) into a value, and logs each
-// command by name and channel only (arguments can hold dial strings; never anything secret, but kept short).
+// timeout, turns every failure (bad input, -ERR, timeout, closed socket) into a typed value (CommandError,
+// described only where it is logged), and logs each command by name and channel only (arguments can hold
+// dial strings; never anything secret, but kept short).
 import { randomUUID } from 'node:crypto';
 import type { EslCommandPort } from '../esl/command-port.js';
 import type { ApiCommand, AppCommand } from '../esl/commands.js';
@@ -13,7 +14,7 @@ export type EslPort = EslCommandPort;
 
 export type CommandOutcome =
   | { readonly ok: true; readonly body: string }
-  | { readonly ok: false; readonly error: string };
+  | { readonly ok: false; readonly error: CommandError };
 
 export interface CommanderCounters {
   readonly sent: number;
@@ -96,13 +97,13 @@ export class Commander {
   #invalid(error: CommandError, logger: Logger): CommandOutcome {
     this.#failed++;
     logger.error({ error: describeCommandError(error) }, 'command not sent: invalid input');
-    return { ok: false, error: describeCommandError(error) };
+    return { ok: false, error };
   }
 
   #failure(name: string, error: CommandError, logger: Logger): CommandOutcome {
     this.#failed++;
     logger.debug({ command: name, error: describeCommandError(error) }, 'command failed');
-    return { ok: false, error: describeCommandError(error) };
+    return { ok: false, error };
   }
 
   /** The port never should throw; if it does, the failure is still a value. */

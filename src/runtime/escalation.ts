@@ -7,8 +7,8 @@ import type { Clock } from '../clock.js';
 import { getVariable } from '../esl/commands.js';
 import type { ChannelInfo, EventOf } from '../esl/events.js';
 import type { Logger } from '../log.js';
+import { STAR0_ENABLED, STAR0_VARIABLE } from './channel-vars.js';
 import type { ChannelTable } from './channels.js';
-import { STAR0_VARIABLE } from './channels.js';
 import type { Commander } from './commander.js';
 
 export const STAR0_SUBCLASS = 'dynconf::star0';
@@ -80,6 +80,6 @@ export class EscalationWatcher {
   /** The mark was never seen (e.g. the controller started mid-call): ask FreeSWITCH. */
   async #askStar0(uuid: string): Promise<boolean> {
     const reply = await this.#d.commander.api(getVariable(uuid, STAR0_VARIABLE), this.#d.logger);
-    return reply.ok && reply.body.trim() === 'enabled';
+    return reply.ok && reply.body.trim() === STAR0_ENABLED;
   }
 }

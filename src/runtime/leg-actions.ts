@@ -16,7 +16,9 @@ import {
   transferToPark,
 } from '../esl/commands.js';
 import type { EventOf } from '../esl/events.js';
+import type { CommandError } from '../esl/result.js';
 import type { Logger } from '../log.js';
+import { PLAYBACK_TERMINATORS } from './channel-vars.js';
 import type { Commander, CommandOutcome } from './commander.js';
 import type { LegQueue } from './leg-queue.js';
 import { ADOPTED_ENTRY, type Leg } from './legs.js';
@@ -31,15 +33,13 @@ export const PROMPT_WAIT_MS = 120_000;
 /** Clock ms to wait for a broken playback to complete. */
 export const BREAK_WAIT_MS = 3_000;
 
-/** Variables that make a leg park, not hang up, when its bridge ends (trace 06). */
-export const PARK_AFTER_BRIDGE = { hangup_after_bridge: 'false', park_after_bridge: 'true' } as const;
-/** FreeSWITCH's defaults again, once a two-party call is restored (else a later hang-up parks the survivor). */
-export const HANGUP_AFTER_BRIDGE = { park_after_bridge: 'false', hangup_after_bridge: 'true' } as const;
+const NOT_PARKED: CommandError = { kind: 'failed', message: 'not parked' };
+const LEG_GONE: CommandError = { kind: 'failed', message: 'the leg is gone' };
 
 export type CollectResult =
   | { readonly kind: 'done'; readonly event: EventOf<'channel-execute-complete'> }
   /** The command could not be sent (or the leg could not be parked). */
-  | { readonly kind: 'failed'; readonly detail: string }
+  | { readonly kind: 'failed'; readonly error: CommandError }
   /** A later effect on the leg replaced this entry; its result is not wanted. */
   | { readonly kind: 'superseded' }
   /** No completion within the bound (the machine's own deadline takes over). */
@@ -161,7 +161,7 @@ export class LegActions {
    */
   async keepPlayingOnKeys(leg: Leg): Promise<void> {
     if (leg.gone || leg.terminatorsCleared) return;
-    const sent = await this.api(setVariable(leg.uuid, 'playback_terminators', 'none'));
+    const sent = await this.api(setVariable(leg.uuid, PLAYBACK_TERMINATORS, 'none'));
     if (sent.ok) leg.terminatorsCleared = true;
   }
 
@@ -196,7 +196,7 @@ export class LegActions {
     if (adopted === undefined) {
       await this.stopLooping(leg);
       if (!(await this.ensureParked(leg)))
-        return leg.gone ? { kind: 'gone' } : { kind: 'failed', detail: 'not parked' };
+        return leg.gone ? { kind: 'gone' } : { kind: 'failed', error: NOT_PARKED };
       if (queue.pendingCount > 0) return { kind: 'superseded' };
     }
     const eventUuid = adopted === undefined ? randomUUID() : ADOPTED_ENTRY;
@@ -220,7 +220,7 @@ export class LegActions {
       if (!sent.ok) {
         wait.interrupt();
         leg.collecting = undefined;
-        return leg.gone ? { kind: 'gone' } : { kind: 'failed', detail: sent.error };
+        return leg.gone ? { kind: 'gone' } : { kind: 'failed', error: sent.error };
       }
       const result = await wait.done;
       if (result.outcome === 'matched' && result.event?.type === 'channel-execute-complete') {
@@ -238,7 +238,7 @@ export class LegActions {
 
   /** `uuid_transfer <leg> conference:<room>@<profile>[+flags{moderator}] inline` (never `-both`). */
   async transferToRoom(leg: Leg, room: string, moderator: boolean): Promise<CommandOutcome> {
-    if (leg.gone) return { ok: false, error: 'the leg is gone' };
+    if (leg.gone) return { ok: false, error: LEG_GONE };
     const sent = await this.api(
       transferToConference(leg.uuid, { room, profile: this.#d.profile, moderator }),
     );

@@ -4,6 +4,7 @@
 // an invitee or related leg when it is created), by Job-UUID for background jobs, and by room name for conference events
 // without a channel.
 import type { DynconfEvent } from '../esl/events.js';
+import { OTHER_LOOPBACK_LEG_UUID } from './channel-vars.js';
 import type { Leg } from './legs.js';
 
 /** What the registry needs of a session. */
@@ -113,7 +114,7 @@ export class SessionRegistry<S extends RoutableSession> {
     event: Exclude<DynconfEvent, { type: 'background-job' | 'conference' | 'custom' }>,
     uuid: string,
   ) {
-    const parents: Array<string | undefined> = [event.channel.variable('other_loopback_leg_uuid')];
+    const parents: Array<string | undefined> = [event.channel.variable(OTHER_LOOPBACK_LEG_UUID)];
     // Other-Leg-Unique-ID names the leg that created this one only on its creation events; later (e.g. in a
     // bridge) it names any peer, which would wrongly adopt an administrator bridged with an invitee.
     if (event.type === 'channel-create' || event.type === 'channel-outgoing')

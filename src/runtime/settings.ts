@@ -5,6 +5,7 @@ import type { Config } from '../config/index.js';
 import type { PlayAndGetDigitsOptions } from '../esl/commands.js';
 import { type PromptId, resolvePrompts } from '../prompts.js';
 import { MAX_DIALED_DIGITS } from '../routing.js';
+import { DIAL_VARIABLE, PIN_VARIABLE } from './channel-vars.js';
 
 /** Longest PIN accepted (config/pin.ts: 4 to 16 digits). */
 const MAX_PIN_DIGITS = 16;
@@ -28,18 +29,6 @@ export interface RuntimeSettings {
   readonly maxOutboundLegs: number;
   readonly lockout: Config['lockout'];
 }
-
-/** The variable play_and_get_digits fills with the PIN. */
-export const PIN_VARIABLE = 'dynconf_pin';
-/** The variable play_and_get_digits fills with the dialed number. */
-export const DIAL_VARIABLE = 'dynconf_dial';
-/**
- * Set by play_and_get_digits when an entry ends (`success`, `failure`, `timeout`), cleared when one starts.
- * The controller sets it to RESULT_READ once it has read the entry: a recovery that finds one of
- * play_and_get_digits' own values there has found a result nobody read.
- */
-export const READ_RESULT = 'read_result';
-export const RESULT_READ = 'dynconf_read';
 
 export function runtimeSettings(config: Config): RuntimeSettings {
   const prompts = resolvePrompts(config.prompts);

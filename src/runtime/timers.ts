@@ -2,6 +2,13 @@
 // little early on a scaled clock waits for the rest, so the machine's "is it due yet" check holds.
 import type { Clock, TimerHandle } from '../clock.js';
 
+/** The timers of one owner (one session): keys are its own names, kept apart from every other owner's. */
+export interface ScopedTimers {
+  arm(name: string, at: number, fire: (now: number) => void): void;
+  cancel(name: string): void;
+  cancelAll(): void;
+}
+
 export class DeadlineTimers {
   readonly #clock: Clock;
   readonly #timers = new Map<string, TimerHandle>();
@@ -38,6 +45,16 @@ export class DeadlineTimers {
   /** Cancels every timer whose key starts with `prefix`. */
   cancelAll(prefix = ''): void {
     for (const key of [...this.#timers.keys()]) if (key.startsWith(prefix)) this.cancel(key);
+  }
+
+  /** The timers keyed `<owner>:<name>`. */
+  scoped(owner: string): ScopedTimers {
+    const prefix = `${owner}:`;
+    return {
+      arm: (name, at, fire) => this.arm(prefix + name, at, fire),
+      cancel: (name) => this.cancel(prefix + name),
+      cancelAll: () => this.cancelAll(prefix),
+    };
   }
 
   get size(): number {

@@ -3,6 +3,7 @@
 // outcome is reported once, whichever of its several signals (job result, channel events) comes first.
 import type { InviteFailure, SessionEvent } from '../../machines/index.js';
 import type { DynconfEvent, EventOf } from '../esl/events.js';
+import { LOOPBACK_APP, READ_RESULT } from './channel-vars.js';
 import type { InviteeFacts, LegRole } from './legs.js';
 
 export interface LegDescription {
@@ -118,7 +119,7 @@ function voicemailOf(event: DynconfEvent, leg: LegDescription, at: number): Tran
   const runsVoicemail = event.type === 'channel-execute' && event.application === 'voicemail';
   const voicemailLoopback =
     event.channel.name?.startsWith('loopback/') === true &&
-    event.channel.variable('loopback_app') === 'voicemail';
+    event.channel.variable(LOOPBACK_APP) === 'voicemail';
   if (!runsVoicemail && !voicemailLoopback) return NOTHING;
   return { events: [{ type: 'invitee.voicemail', at, legId }], facts: { voicemail: true } };
 }
@@ -136,7 +137,7 @@ export type DigitsResult =
  */
 export function readDigits(event: EventOf<'channel-execute-complete'>, variable: string): DigitsResult {
   const digits = event.channel.variable(variable);
-  const result = event.channel.variable('read_result');
+  const result = event.channel.variable(READ_RESULT);
   if (digits === undefined || digits === '' || result === 'failure') return { kind: 'none' };
   return { kind: 'digits', digits };
 }

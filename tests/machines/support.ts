@@ -3,9 +3,8 @@
 import { createActor } from 'xstate';
 import {
   type AllowedRoute,
-  EFFECT_NAMES,
-  type EffectName,
   type EffectRequest,
+  perEffect,
   type SessionEffects,
   type SessionEvent,
   type SessionInput,
@@ -15,13 +14,9 @@ import {
 export const T0 = 1_000_000;
 
 export function recordingEffects(log: EffectRequest[]): SessionEffects {
-  const effects: Partial<Record<EffectName, (params?: unknown) => void>> = {};
-  for (const name of EFFECT_NAMES) {
-    effects[name] = (params?: unknown) => {
-      log.push({ type: name, params } as EffectRequest);
-    };
-  }
-  return effects as unknown as SessionEffects;
+  return perEffect<SessionEffects>((type) => (params: unknown) => {
+    log.push({ type, params } as EffectRequest);
+  });
 }
 
 export function startSession(input: Partial<SessionInput> = {}) {
