@@ -92,6 +92,9 @@ export function isRelativeSoundFile(sound: string): boolean {
   );
 }
 
+/** The rate folders FreeSWITCH's sound packages keep each prompt in. */
+export const SOUND_PACKAGE_RATES = [8000, 16000, 32000, 48000] as const;
+
 /** Where a sound package keeps a relative prompt: `conference/conf-pin.wav` → `<prefix>/conference/8000/conf-pin.wav`. */
 export function soundPackagePath(prefix: string, relative: string, rate = 8000): string {
   const slash = relative.lastIndexOf('/');
@@ -109,6 +112,12 @@ export function promptsOfSet(set: PromptSet, overrides: PromptOverrides = {}): R
   }
   return out;
 }
+
+/**
+ * What a configuration without prompt settings plays on a FreeSWITCH that has the English sound package:
+ * the `freeswitch` set.
+ */
+export const SHIPPED_PROMPTS: Readonly<Record<PromptId, string>> = promptsOfSet('freeswitch');
 
 /**
  * The prompts to play once the switch has said which files exist: a file it does not have is replaced by

@@ -196,6 +196,24 @@ export function getVariable(uuid: string, name: string): BuildResult<ApiCommand>
   return bad ? fail(bad) : api('uuid_getvar', `${uuid} ${name}`);
 }
 
+/** `global_getvar <name>`: a global variable of the switch, e.g. `sound_prefix` (empty when unset). */
+export function globalVariable(name: string): BuildResult<ApiCommand> {
+  const bad = checkVariableName('name', name);
+  return bad ? fail(bad) : api('global_getvar', name);
+}
+
+/**
+ * `file_exists <path>`: a plain stat on the switch (no rate folders, no variables). Only absolute paths of
+ * the characters sound paths use: the answer for anything else would mean nothing.
+ */
+export function fileExists(path: string): BuildResult<ApiCommand> {
+  if (!/^\/[A-Za-z0-9_./@+=-]{1,1023}$/.test(path) || path.includes('/../'))
+    return fail(
+      invalidInput('path', path, 'must be an absolute file path of letters, digits and _ . / @ + = -'),
+    );
+  return api('file_exists', path);
+}
+
 /**
  * `uuid_setvar <uuid> <name> <value>` for a packed value: base64url text (A-Z a-z 0-9 _ -, at most
  * 16384 characters), e.g. a session snapshot kept on the channel. Nothing in it needs escaping.

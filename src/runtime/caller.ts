@@ -2,10 +2,15 @@
 import type { ChannelInfo } from '../esl/events.js';
 import type { SessionInit } from './session.js';
 
+/** Who calls and from where: caller ID, the dialplan context (the tenant), the domain (for {domain}). */
 export function callerOf(channel: ChannelInfo): SessionInit['caller'] {
+  const context = channel.header('Caller-Context');
+  const domain = channel.variable('domain_name');
   return {
     ...(channel.callerNumber === undefined ? {} : { number: channel.callerNumber }),
     ...(channel.callerName === undefined ? {} : { name: channel.callerName }),
+    ...(context === undefined || context === '' ? {} : { context }),
+    ...(domain === undefined || domain === '' ? {} : { domain }),
   };
 }
 

@@ -5,7 +5,7 @@
 // FreeSWITCH's state (runtime-recovery.ts) and shutting down (drain.ts) are modules of their own.
 import type { SessionEvent } from '../../machines/index.js';
 import type { Clock } from '../clock.js';
-import { type Config, PinVerifier } from '../config/index.js';
+import { type Config, PinVerifier, tenantSettings } from '../config/index.js';
 import { cancelScheduledTasks, getVariable } from '../esl/commands.js';
 import type { ChannelInfo, DynconfEvent } from '../esl/events.js';
 import type { Logger } from '../log.js';
@@ -22,7 +22,8 @@ import { SessionRegistry } from './registry.js';
 import { type RecoveryReason, type RecoveryReport, RuntimeRecovery } from './runtime-recovery.js';
 import { Session, type SessionInit, type SessionView } from './session.js';
 import { SessionActors } from './session-actors.js';
-import { type RuntimeSettings, runtimeSettings } from './settings.js';
+import { type RuntimeSettings, runtimeSettings, soundsInUse, warnMissingSounds } from './settings.js';
+import { checkSoundFiles, NO_SOUND_FILES, type SoundFiles } from './sound-check.js';
 import { DeadlineTimers } from './timers.js';
 
 export type { DrainReport } from './drain.js';
@@ -55,7 +56,10 @@ export class Runtime {
   readonly #channels = new ChannelTable();
   readonly #timers: DeadlineTimers;
   readonly #guard: PinGuard;
-  readonly #pins: PinVerifier;
+  /** What FreeSWITCH said it has of the prompt files (asked at start and after each reconnect). */
+  #sounds: SoundFiles = NO_SOUND_FILES;
+  /** Settings and PINs per tenant (key: its context, '' for the top level), built when first needed. */
+  readonly #tenants = new Map<string, { settings: RuntimeSettings; pins: PinVerifier }>();
   readonly #counters = createCounters();
   readonly #escalations: EscalationWatcher;
   readonly #recovery: RuntimeRecovery;
@@ -76,7 +80,6 @@ export class Runtime {
     this.#commander = new Commander(options.port, this.settings.commandTimeoutMs);
     this.#timers = new DeadlineTimers(options.clock);
     this.#guard = new PinGuard(this.settings.lockout);
-    this.#pins = new PinVerifier(options.config.adminPins);
     this.#escalations = new EscalationWatcher({
       channels: this.#channels,
       commander: this.#commander,
@@ -142,7 +145,9 @@ export class Runtime {
    * (runtime-recovery.ts). One recovery at a time; one asked for while another runs follows it.
    */
   recover(reason: RecoveryReason): Promise<RecoveryReport> {
-    return this.#recovery.recover(reason);
+    if (reason !== 'start' && reason !== 'reconnect') return this.#recovery.recover(reason);
+    // A switch that starts or comes back may have other sound files: ask before taking the calls over.
+    return this.#checkSounds().then(() => this.#recovery.recover(reason));
   }
 
   /**
@@ -274,17 +279,40 @@ export class Runtime {
     session.start({ lockedOut: this.#guard.check(init.lockoutKey, this.#clock.now()) });
   }
 
+  /** Asks FreeSWITCH which prompt files it has; tenants' settings are rebuilt with the answer. */
+  async #checkSounds(): Promise<void> {
+    this.#sounds = await checkSoundFiles(this.#commander, this.#logger, soundsInUse(this.#config));
+    this.#tenants.clear();
+    warnMissingSounds(this.#config, this.#sounds, this.#logger);
+  }
+
+  /** The settings and PINs of the tenant whose context the call is in (the top level for any other). */
+  #tenantOf(context: string | undefined): { settings: RuntimeSettings; pins: PinVerifier } {
+    const tenant = tenantSettings(this.#config, context);
+    const key = tenant.tenant ?? '';
+    let found = this.#tenants.get(key);
+    if (found === undefined) {
+      found = {
+        settings: runtimeSettings(this.#config, tenant, this.#sounds),
+        pins: new PinVerifier(tenant.adminPins),
+      };
+      this.#tenants.set(key, found);
+    }
+    return found;
+  }
+
   #newSession(init: SessionInit): Session {
+    const { settings, pins } = this.#tenantOf(init.caller.context);
     return new Session(
       {
         commander: this.#commander,
         clock: this.#clock,
         logger: this.#logger,
-        settings: this.settings,
+        settings,
         timers: this.#timers,
         registry: this.#registry,
         actors: this.#actors,
-        pins: this.#pins,
+        pins,
         guard: this.#guard,
         counters: this.#counters,
         onFinished: (done) => {

@@ -49,6 +49,14 @@ export interface SessionDeps {
   readonly observe?: (sessionId: string, event: SessionEvent) => void;
 }
 
+/** The administrator: caller ID (routing templates), dialplan context (tenant) and domain ({domain}). */
+export interface SessionCaller {
+  readonly number?: string;
+  readonly name?: string;
+  readonly context?: string;
+  readonly domain?: string;
+}
+
 export interface SessionInit {
   readonly flow: Flow;
   readonly room: string;
@@ -56,7 +64,7 @@ export interface SessionInit {
   /** Flow 2: the other party of the two-party call. */
   readonly otherUuid?: string;
   /** The administrator's caller ID (routing templates) and the brute-force guard's key. */
-  readonly caller: { readonly number?: string; readonly name?: string };
+  readonly caller: SessionCaller;
   readonly lockoutKey: string;
   /** Flow 1: the administrator's leg is parked already (the session starts on its CHANNEL_PARK). */
   readonly adminParked: boolean;

@@ -1,11 +1,13 @@
 // What the runtime needs from the configuration, derived once at start: prompts resolved to sounds,
 // digit-collection parameters, outer bounds for the machine's deadlines.
 import type { SessionSettings } from '../../machines/index.js';
-import type { Config } from '../config/index.js';
+import { type Config, type RouteRule, type TenantSettings, tenantSettings } from '../config/index.js';
 import type { PlayAndGetDigitsOptions } from '../esl/commands.js';
-import { type PromptId, resolvePrompts } from '../prompts.js';
+import type { Logger } from '../log.js';
+import { type PromptId, promptsOfSet, withAvailableFiles } from '../prompts.js';
 import { MAX_DIALED_DIGITS } from '../routing.js';
 import { DIAL_VARIABLE, PIN_VARIABLE } from './channel-vars.js';
+import type { SoundFiles } from './sound-check.js';
 
 /** Longest PIN accepted (config/pin.ts: 4 to 16 digits). */
 const MAX_PIN_DIGITS = 16;
@@ -24,14 +26,25 @@ export interface RuntimeSettings {
   readonly session: SessionSettings;
   readonly keySequenceTimeoutMs: number;
   readonly commandTimeoutMs: number;
-  readonly routes: Config['routes'];
+  readonly routes: readonly RouteRule[];
+  /** The tenant (dialplan context) these settings are for; undefined: the top level. */
+  readonly tenant: string | undefined;
   readonly maxOutboundLegsPerAdmin: number;
   readonly maxOutboundLegs: number;
   readonly lockout: Config['lockout'];
 }
 
-export function runtimeSettings(config: Config): RuntimeSettings {
-  const prompts = resolvePrompts(config.prompts);
+/**
+ * The settings of one tenant (default: the top level): its prompt set with the operator's overrides, a file
+ * the switch lacks played as its tone (`sounds`: what the switch said it has; by default nothing is known
+ * yet, so tones), its routes.
+ */
+export function runtimeSettings(
+  config: Config,
+  tenant: TenantSettings = tenantSettings(config, undefined),
+  sounds: SoundFiles = () => false,
+): RuntimeSettings {
+  const { prompts } = withAvailableFiles(promptsOfSet(tenant.promptSet, tenant.prompts), sounds);
   const invalidPrompt = 'silence_stream://250';
   const pinEntry: DigitCollection = {
     minDigits: 1,
@@ -72,7 +85,8 @@ export function runtimeSettings(config: Config): RuntimeSettings {
     },
     keySequenceTimeoutMs: config.keySequenceTimeoutMs,
     commandTimeoutMs: config.eventSocket.commandTimeoutMs,
-    routes: config.routes,
+    routes: tenant.routes,
+    tenant: tenant.tenant,
     maxOutboundLegsPerAdmin: config.maxOutboundLegsPerAdmin,
     maxOutboundLegs: config.maxOutboundLegs,
     lockout: config.lockout,
@@ -82,4 +96,27 @@ export function runtimeSettings(config: Config): RuntimeSettings {
 /** The longest one entry can take in FreeSWITCH (first-digit wait + every inter-digit wait), plus slack. */
 function entryBound(entry: DigitCollection): number {
   return (entry.timeoutMs + entry.maxDigits * entry.digitTimeoutMs) * entry.tries + ENTRY_SLACK_MS;
+}
+
+/** Every sound file the top level and the tenants could play: what to ask the switch about. */
+export function soundsInUse(config: Config): string[] {
+  const tenants = [undefined, ...Object.keys(config.tenants)].map((context) =>
+    tenantSettings(config, context),
+  );
+  return tenants.flatMap((t) => Object.values(promptsOfSet(t.promptSet, t.prompts)));
+}
+
+/** One warning naming the prompt files the switch lacks (played as tones), or nothing when none is missing. */
+export function warnMissingSounds(config: Config, sounds: SoundFiles, logger: Logger): void {
+  const missing = new Set<string>();
+  for (const context of [undefined, ...Object.keys(config.tenants)]) {
+    const t = tenantSettings(config, context);
+    for (const m of withAvailableFiles(promptsOfSet(t.promptSet, t.prompts), sounds).missing)
+      missing.add(m.sound);
+  }
+  if (missing.size > 0)
+    logger.warn(
+      { files: [...missing].sort() },
+      'prompt files FreeSWITCH does not have: their tones are played instead (install the English sound package, or set prompts)',
+    );
 }

@@ -3,7 +3,7 @@
 // and the access number's "service unavailable" fallback when no controller takes the call.
 import { afterEach, describe, expect, it } from 'vitest';
 import { scaledClock } from '../../src/clock.js';
-import { DEFAULT_PROMPTS } from '../../src/prompts.js';
+import { SHIPPED_PROMPTS } from '../../src/prompts.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import { finishHarness, type Harness, startHarness } from './support/harness.js';
 
@@ -57,7 +57,7 @@ describe('endings and edge cases', () => {
     await h.sessionState(admin.uuid, 'dialing');
     await admin.waitUntil('in-conference', { room, timeoutMs: 5000 });
     await h.sessionState(admin.uuid, 'inRoom');
-    expect(h.heard(admin.uuid, DEFAULT_PROMPTS['dial-tone'])).toBe(true);
+    expect(h.heard(admin.uuid, SHIPPED_PROMPTS['dial-tone'])).toBe(true);
     expect(h.controller.stats().invitations).toBe(0);
     expect(h.inviteeLegs()).toEqual([]);
     await admin.hangup();
@@ -67,7 +67,7 @@ describe('endings and edge cases', () => {
     h = await startHarness({ directory: { '805': { kind: 'reject' } } });
     const { admin, room } = await h.adminInRoom();
     await h.enterNumber(admin, '805');
-    await h.until(() => (h as Harness).heard(admin.uuid, DEFAULT_PROMPTS.rejected), 'the rejected tone');
+    await h.until(() => (h as Harness).heard(admin.uuid, SHIPPED_PROMPTS.rejected), 'the rejected tone');
     await admin.waitUntil('in-conference', { room });
     await h.sessionState(admin.uuid, 'inRoom');
     expect(h.inviteeLegs()).toEqual([]);

@@ -1,7 +1,7 @@
 // Flow 1 end to end: dial 900, PIN, room, 0 → dial tone → number → ringback → private talk → `**` / `*#`,
 // and every automatic return. Simulator and controller talk over the real event socket.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PROMPTS } from '../../src/prompts.js';
+import { SHIPPED_PROMPTS } from '../../src/prompts.js';
 import { ADMIN_PIN, finishHarness, type Harness, startHarness, WRONG_PIN } from './support/harness.js';
 
 let h: Harness | undefined;
@@ -19,7 +19,7 @@ describe('flow 1: dial 900', () => {
     const secondPrompt = h.nextCollect(admin);
     await h.enterPin(admin, WRONG_PIN);
     await secondPrompt;
-    expect(h.heard(admin.uuid, DEFAULT_PROMPTS['wrong-pin'])).toBe(true);
+    expect(h.heard(admin.uuid, SHIPPED_PROMPTS['wrong-pin'])).toBe(true);
     expect(h.session(admin.uuid)?.state).toBe('authenticating');
 
     await h.enterPin(admin);
@@ -35,8 +35,8 @@ describe('flow 1: dial 900', () => {
     const invitee = await h.dial(admin, '801');
     await h.sessionState(admin.uuid, 'invitation.talking');
     await h.until(() => admin.where().bridgedTo === invitee.uuid, 'admin bridged with the invitee');
-    expect(h.heard(admin.uuid, DEFAULT_PROMPTS['dial-tone'])).toBe(true);
-    expect(h.heard(admin.uuid, DEFAULT_PROMPTS.ringback)).toBe(true);
+    expect(h.heard(admin.uuid, SHIPPED_PROMPTS['dial-tone'])).toBe(true);
+    expect(h.heard(admin.uuid, SHIPPED_PROMPTS.ringback)).toBe(true);
     // Private: the room does not hear them (the admin left it).
     expect(h.sim.room(room)).toBeUndefined();
 
@@ -75,7 +75,7 @@ describe('flow 1: dial 900', () => {
     expect(h.session(admin.uuid)?.state).toBe('inRoom');
     await invitee.waitUntil('gone');
     expect(invitee.where().hangupCause).toBe('ORIGINATOR_CANCEL');
-    expect(h.heard(admin.uuid, DEFAULT_PROMPTS['no-answer'])).toBe(true);
+    expect(h.heard(admin.uuid, SHIPPED_PROMPTS['no-answer'])).toBe(true);
     await admin.hangup();
   });
 
@@ -83,7 +83,7 @@ describe('flow 1: dial 900', () => {
     h = await startHarness({ directory: { '803': { kind: 'busy' } } });
     const { admin, room } = await h.adminInRoom();
     await h.enterNumber(admin, '803');
-    await h.until(() => (h as Harness).heard(admin.uuid, DEFAULT_PROMPTS.busy), 'the busy tone');
+    await h.until(() => (h as Harness).heard(admin.uuid, SHIPPED_PROMPTS.busy), 'the busy tone');
     await admin.waitUntil('in-conference', { room });
     await h.sessionState(admin.uuid, 'inRoom');
     expect(h.inviteeLegs()).toEqual([]);
@@ -95,7 +95,7 @@ describe('flow 1: dial 900', () => {
     const { admin, room } = await h.adminInRoom();
     await h.enterNumber(admin, '819');
     await h.until(
-      () => (h as Harness).heard(admin.uuid, DEFAULT_PROMPTS.unreachable),
+      () => (h as Harness).heard(admin.uuid, SHIPPED_PROMPTS.unreachable),
       'the unreachable tone',
     );
     await admin.waitUntil('in-conference', { room });
@@ -107,7 +107,7 @@ describe('flow 1: dial 900', () => {
     const { admin, room } = await h.adminInRoom();
     await h.enterNumber(admin, '900123');
     await h.until(
-      () => (h as Harness).heard(admin.uuid, DEFAULT_PROMPTS['not-allowed']),
+      () => (h as Harness).heard(admin.uuid, SHIPPED_PROMPTS['not-allowed']),
       'the not-allowed tone',
     );
     await admin.waitUntil('in-conference', { room });
@@ -167,7 +167,7 @@ describe('flow 1: dial 900', () => {
     await h.until(() => admin.where().bridgedTo === invitee.uuid, 'admin bridged with the invitee');
     await invitee.hangup();
     await admin.waitUntil('in-conference', { room });
-    expect(h.heard(admin.uuid, DEFAULT_PROMPTS['invitee-hung-up'])).toBe(true);
+    expect(h.heard(admin.uuid, SHIPPED_PROMPTS['invitee-hung-up'])).toBe(true);
     await h.sessionState(admin.uuid, 'inRoom');
     await admin.hangup();
   });
@@ -196,7 +196,7 @@ describe('flow 1: dial 900', () => {
     const invitee = await h.dial(admin, '804');
     await h.sessionState(admin.uuid, 'invitation.voicemail');
     await h.until(
-      () => (h as Harness).heard(admin.uuid, DEFAULT_PROMPTS['voicemail-detected']),
+      () => (h as Harness).heard(admin.uuid, SHIPPED_PROMPTS['voicemail-detected']),
       'the voicemail-detected tone',
     );
     await admin.press('*#');
@@ -214,7 +214,7 @@ describe('flow 1: dial 900', () => {
     const invitee = await h.dial(admin, '804');
     await invitee.waitUntil('gone');
     await admin.waitUntil('in-conference', { room });
-    expect(h.heard(admin.uuid, DEFAULT_PROMPTS['voicemail-detected'])).toBe(true);
+    expect(h.heard(admin.uuid, SHIPPED_PROMPTS['voicemail-detected'])).toBe(true);
     await h.sessionState(admin.uuid, 'inRoom');
     await admin.hangup();
   });
@@ -229,7 +229,7 @@ describe('flow 1: dial 900', () => {
     }
     await h.enterPin(admin, WRONG_PIN);
     await admin.waitUntil('gone');
-    expect(h.heard(admin.uuid, DEFAULT_PROMPTS.goodbye)).toBe(true);
+    expect(h.heard(admin.uuid, SHIPPED_PROMPTS.goodbye)).toBe(true);
     expect(h.controller.stats().pinWrong).toBe(3);
   });
 });

@@ -1,7 +1,7 @@
 // Flow 2 end to end: `*0` in an ordinary two-party call → the other party on hold, the presser asked for
 // the PIN → both in a new room; or, on a failed PIN, the two bridged back with their call as before.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PROMPTS } from '../../src/prompts.js';
+import { SHIPPED_PROMPTS } from '../../src/prompts.js';
 import { finishHarness, type Harness, startHarness, WRONG_PIN } from './support/harness.js';
 
 let h: Harness | undefined;
@@ -27,7 +27,7 @@ describe('flow 2: *0 in a two-party call', () => {
     await a.press('*0');
     await a.waitUntil('collecting');
     await h.until(
-      () => h?.sim.heard(b.uuid).some((i) => i.what === DEFAULT_PROMPTS['hold-music']),
+      () => h?.sim.heard(b.uuid).some((i) => i.what === SHIPPED_PROMPTS['hold-music']),
       'hold music',
     );
     expect(h.session(a.uuid)).toMatchObject({
@@ -122,7 +122,7 @@ describe('flow 2: *0 in a two-party call', () => {
     await a.press('*0');
     await a.waitUntil('collecting');
     await h.until(
-      () => h?.sim.heard(b.uuid).some((i) => i.what === DEFAULT_PROMPTS['hold-music']),
+      () => h?.sim.heard(b.uuid).some((i) => i.what === SHIPPED_PROMPTS['hold-music']),
       'hold music',
     );
     await a.hangup();

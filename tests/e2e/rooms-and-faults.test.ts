@@ -1,7 +1,7 @@
 // End to end: several invitees and administrators, room endings, the brute-force guard, and the event
 // socket dropping mid-call.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PROMPTS } from '../../src/prompts.js';
+import { SHIPPED_PROMPTS } from '../../src/prompts.js';
 import { finishHarness, type Harness, startHarness, WRONG_PIN } from './support/harness.js';
 
 let h: Harness | undefined;
@@ -88,9 +88,9 @@ describe('rooms, several administrators, faults', () => {
     await first.waitUntil('gone');
     const second = await h.sim.placeCall({ from: '1009', to: '900' });
     await second.waitUntil('gone');
-    expect(h.sim.heard(second.uuid).some((i) => i.what === DEFAULT_PROMPTS['locked-out'])).toBe(true);
+    expect(h.sim.heard(second.uuid).some((i) => i.what === SHIPPED_PROMPTS['locked-out'])).toBe(true);
     expect(
-      h.sim.heard(second.uuid).some((i) => i.kind === 'tone' && i.what === DEFAULT_PROMPTS['enter-pin']),
+      h.sim.heard(second.uuid).some((i) => i.kind === 'tone' && i.what === SHIPPED_PROMPTS['enter-pin']),
     ).toBe(false);
     // Exactly two: the first call's second wrong PIN reaches maxFailures (locked out at that entry), and the
     // second call is refused at its start. No other entry was made (the locked-out call hears no PIN prompt).

@@ -1,7 +1,7 @@
 // Graceful shutdown (Controller.drain, what `dynconf start` does on SIGTERM): no new session starts, and
 // every call is left in a safe place; a controller started later takes the rooms' sessions over.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PROMPTS } from '../../src/prompts.js';
+import { SHIPPED_PROMPTS } from '../../src/prompts.js';
 import type { SimCall } from '../../src/simulator/index.js';
 import { finishHarness, type Harness } from '../e2e/support/harness.js';
 import { faultHarness } from './support/campaign.js';
@@ -15,7 +15,7 @@ afterEach(async (context) => {
 });
 
 const heardUnavailable = (harness: Harness, call: SimCall) =>
-  harness.heard(call.uuid, DEFAULT_PROMPTS['service-unavailable']);
+  harness.heard(call.uuid, SHIPPED_PROMPTS['service-unavailable']);
 
 describe('graceful shutdown', () => {
   it('leaves every call in a safe place, refuses new sessions, and a new controller takes the rooms over', async () => {

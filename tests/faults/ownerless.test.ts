@@ -8,7 +8,7 @@ import { MACHINE_VERSION } from '../../machines/index.js';
 import { setPackedVariable, setVariable } from '../../src/esl/commands.js';
 import { EslConnection } from '../../src/esl/connection.js';
 import { silentLogger } from '../../src/log.js';
-import { DEFAULT_PROMPTS } from '../../src/prompts.js';
+import { SHIPPED_PROMPTS } from '../../src/prompts.js';
 import { MARK, packMachine } from '../../src/recovery/marks.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { ADMIN_PIN, finishHarness, type Harness } from '../e2e/support/harness.js';
@@ -108,7 +108,7 @@ describe('callers of the access number while the controller is down', () => {
     // Past the park timeout: the scheduled fallback was cancelled, the caller is still in the room.
     await harness.until(() => harness.clock.now() > parkedAt + 31_000, 'the park timeout to pass');
     expect(caller.where().state).toBe('in-conference');
-    expect(harness.heard(caller.uuid, DEFAULT_PROMPTS['service-unavailable'])).toBe(false);
+    expect(harness.heard(caller.uuid, SHIPPED_PROMPTS['service-unavailable'])).toBe(false);
     await caller.hangup();
   });
 

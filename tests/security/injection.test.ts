@@ -5,7 +5,7 @@
 // extra channel variable ever reaches FreeSWITCH (the proxy sees every command; the simulator shows the
 // originated channel's variables); the call is never dropped.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PROMPTS } from '../../src/prompts.js';
+import { SHIPPED_PROMPTS } from '../../src/prompts.js';
 import { resolveRoute } from '../../src/routing.js';
 import type { SimCall } from '../../src/simulator/index.js';
 import { parseOriginate } from '../esl/freeswitch-split.js';
@@ -209,7 +209,7 @@ describe('keys that are not a number', () => {
     await collect;
     await admin.press('555#');
     await rig.until(
-      () => rig.sim.heard(admin.uuid).some((i) => i.what === DEFAULT_PROMPTS['not-allowed']),
+      () => rig.sim.heard(admin.uuid).some((i) => i.what === SHIPPED_PROMPTS['not-allowed']),
       'the not-allowed prompt',
     );
     await hangUp(admin);

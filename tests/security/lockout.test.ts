@@ -4,7 +4,7 @@
 // drops. Every lockout is logged and counted (runtime counters and Prometheus metrics). A locked-out `*0`
 // never drops the two-party call.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PROMPTS } from '../../src/prompts.js';
+import { SHIPPED_PROMPTS } from '../../src/prompts.js';
 import type { SimCall } from '../../src/simulator/index.js';
 import { finishRig, PIN, type Rig, startRig, WRONG_PIN } from './support/rig.js';
 
@@ -16,15 +16,15 @@ afterEach(async () => {
   await finishRig(r);
 });
 
-const heard = (r: Rig, call: SimCall, prompt: keyof typeof DEFAULT_PROMPTS) =>
-  r.sim.heard(call.uuid).some((item) => item.what === DEFAULT_PROMPTS[prompt]);
+const heard = (r: Rig, call: SimCall, prompt: keyof typeof SHIPPED_PROMPTS) =>
+  r.sim.heard(call.uuid).some((item) => item.what === SHIPPED_PROMPTS[prompt]);
 
 /** A call to the access number that is refused at once: locked-out prompt, hung up, never a PIN prompt. */
 async function lockedOutCall(r: Rig, from: string): Promise<void> {
   const call = await r.sim.placeCall({ from, to: '900' });
   await call.waitUntil('gone', { timeoutMs: 5000 });
   expect(heard(r, call, 'locked-out')).toBe(true);
-  expect(r.sim.heard(call.uuid).some((item) => item.what === DEFAULT_PROMPTS['enter-pin'])).toBe(false);
+  expect(r.sim.heard(call.uuid).some((item) => item.what === SHIPPED_PROMPTS['enter-pin'])).toBe(false);
 }
 
 /** Wrong PINs on one call; resolves when the call has taken them (the last one may end it). */

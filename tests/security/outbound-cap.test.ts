@@ -3,7 +3,7 @@
 // invitee calls up at once. A refusal is clear (the administrator hears not-allowed and is back in the room),
 // nothing reaches FreeSWITCH, and the session goes on.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PROMPTS } from '../../src/prompts.js';
+import { SHIPPED_PROMPTS } from '../../src/prompts.js';
 import type { SimCall } from '../../src/simulator/index.js';
 import { commandsOf } from './support/esl-proxy.js';
 import { finishRig, type Rig, startRig } from './support/rig.js';
@@ -29,7 +29,7 @@ function originates(r: Rig): string[] {
 }
 
 const notAllowedCount = (r: Rig, call: SimCall) =>
-  r.sim.heard(call.uuid).filter((item) => item.what === DEFAULT_PROMPTS['not-allowed']).length;
+  r.sim.heard(call.uuid).filter((item) => item.what === SHIPPED_PROMPTS['not-allowed']).length;
 
 /** `0`, the number, `#`; then the not-allowed prompt and back in the room, nothing called. */
 async function refused(r: Rig, admin: SimCall, room: string, number: string): Promise<void> {

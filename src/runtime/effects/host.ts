@@ -39,7 +39,7 @@ export interface PinCheck {
 /** Number entry and invitations: who calls, into which room, how many calls are up. */
 export interface InvitationWork {
   readonly room: string;
-  readonly caller: { readonly number?: string; readonly name?: string };
+  readonly caller: { readonly number?: string; readonly name?: string; readonly domain?: string };
   /** Routes resolved for invitee legs, by leg id (the dial string is not the machine's business). */
   readonly routes: Map<string, AllowedRouteDecision>;
   /** Routes an originate's BACKGROUND_JOB (by its Job-UUID) to this session's invitee leg. */

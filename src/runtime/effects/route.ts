@@ -10,6 +10,7 @@ export function routeFor(host: SessionWork & InvitationWork, digits: string): Ro
   const caller = {
     ...(host.caller.number === undefined ? {} : { callerIdNumber: host.caller.number }),
     ...(host.caller.name === undefined ? {} : { callerIdName: host.caller.name }),
+    ...(host.caller.domain === undefined ? {} : { domain: host.caller.domain }),
   };
   const decision = resolveRoute(settings.routes, digits, caller);
   if (!decision.allowed) {
