@@ -11,8 +11,10 @@ export function placeInboundCall(core: Core, opts: PlaceCallOptions): Channel {
   if (!/^[^\s@/]+$/.test(from))
     throw new RangeError(`placeCall: "from" must be a user or number, got "${from}"`);
   if (!/^[^\s@/]+$/.test(to)) throw new RangeError(`placeCall: "to" must be digits, got "${to}"`);
-  const domain = core.config.domain;
-  const context = core.config.dialplan.context;
+  if (opts.domain !== undefined && !/^[A-Za-z0-9.-]{1,253}$/.test(opts.domain))
+    throw new RangeError(`placeCall: "domain" must be a domain name, got "${opts.domain}"`);
+  const domain = opts.domain ?? core.config.domain;
+  const context = opts.domain ?? core.config.dialplan.context;
   const contact = opts.contact ?? `${domain}:${phonePort(from)}`;
   if (!/^[\w.-]+:\d+$/.test(contact))
     throw new RangeError(`placeCall: "contact" must be host:port, got "${contact}"`);
@@ -53,6 +55,7 @@ export function placeInboundCall(core: Core, opts: PlaceCallOptions): Channel {
       ['sofia_profile_name', 'internal'],
       ['sip_from_display', cidName],
       ['presence_id', `${from}@${domain}`],
+      ...(opts.domain === undefined ? [] : ([['domain_name', opts.domain]] as Array<[string, string]>)),
       ...Object.entries(opts.variables ?? {}),
     ],
   });

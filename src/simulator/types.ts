@@ -185,6 +185,11 @@ export interface PlaceCallOptions {
   variables?: Record<string, string>;
   /** The phone's SIP contact `host:port` (Channel-Name `sofia/internal/<from>@<contact>`). Default per extension. */
   contact?: string;
+  /**
+   * The phone's domain on a multi-tenant PBX (FusionPBX): the call runs in the dialplan context of that name
+   * with `domain_name` set to it. Default: the simulator's domain and context.
+   */
+  domain?: string;
 }
 
 export interface PressOptions {

@@ -54,6 +54,8 @@ export interface HarnessOptions {
   readonly dialplan?: DialplanOptions;
   readonly directory?: Record<string, PhoneBehaviour>;
   readonly gateways?: Record<string, GatewayOptions>;
+  /** The simulator's sound files (default: the English sound package). */
+  readonly sounds?: 'standard' | 'none';
   /** Controller log level (default `debug`, captured in `logs`; nothing is printed). */
   readonly logLevel?: string;
 }
@@ -105,6 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const clock = options.speed === undefined ? new VirtualClock() : scaledClock(options.speed);
   const sim = await startSimulator({
     clock,
+    ...(options.sounds === undefined ? {} : { sounds: options.sounds }),
     // On a scaled clock the access number's 10 s fallback is a few wall-clock ms: switched off there.
     dialplan: { ...(clock instanceof VirtualClock ? {} : { parkTimeoutSec: 0 }), ...options.dialplan },
   });
