@@ -159,6 +159,18 @@ const tenantSchema = section({
   prompts: promptsSchema.optional(),
 });
 
+const star0Schema = section({
+  /**
+   * `dtmf-events`: from the DTMF events of calls the dialplan marks `dynconf_star0=enabled` (the other
+   * party hears the two keys). `digit-binding`: the dialplan binds `*0` with bind_digit_action, which keeps
+   * the keys from the other party and fires `CUSTOM dynconf::star0` on the presser's leg (only keys sent by
+   * phones reach a binding; keys injected with uuid_recv_dtmf do not).
+   */
+  detection: z
+    .enum(['dtmf-events', 'digit-binding'], { error: 'must be dtmf-events or digit-binding' })
+    .default('dtmf-events'),
+});
+
 const reconnectSchema = section({
   initialDelayMs: millis(10, 60_000).default(500),
   maxDelayMs: millis(100, 600_000).default(30_000),
@@ -281,6 +293,8 @@ export const configSchema = z
        * brought into a room whose administrator is still there): a further number is refused (toll-fraud guard).
        */
       maxOutboundLegs: int(1, 100_000).default(100),
+      /** How `*0` in an ordinary call is recognised. */
+      star0: star0Schema.prefault({}),
       /** `freeswitch`: FreeSWITCH's English sound files where one fits (tones where the switch lacks them). */
       promptSet: promptSetSchema.default('freeswitch'),
       prompts: promptsSchema.prefault({}),

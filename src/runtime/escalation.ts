@@ -1,7 +1,8 @@
-// Recognises `*0` in ordinary two-party calls (flow 2): the keys arrive as DTMF events of the leg that
-// pressed them, on channels the dialplan marked `dynconf_star0=enabled`, while that leg is bridged. The
-// other party is the bridge peer (CHANNEL_BRIDGE), else the event's Other-Leg-Unique-ID. A `CUSTOM
-// dynconf::star0` event (a dialplan key binding, see freeswitch-config/README.md) counts the same.
+// Recognises `*0` in ordinary two-party calls (flow 2). With `star0.detection: dtmf-events` the keys arrive as
+// DTMF events of the leg that pressed them, on channels the dialplan marked `dynconf_star0=enabled`, while
+// that leg is bridged. With `digit-binding` the dialplan's bind_digit_action keeps the keys and fires `CUSTOM
+// dynconf::star0` on the presser's leg (freeswitch-config/README.md); DTMF events then start nothing. The
+// other party is the bridge peer (CHANNEL_BRIDGE), else the event's Other-Leg-Unique-ID.
 import { IDLE_KEYS, type KeyState, readKey } from '../../machines/index.js';
 import type { Clock } from '../clock.js';
 import { getVariable } from '../esl/commands.js';
@@ -24,6 +25,8 @@ export interface EscalationDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly keySequenceTimeoutMs: number;
+  /** `dtmf-events` (default) or `digit-binding` (config star0.detection). */
+  readonly detection?: 'dtmf-events' | 'digit-binding';
   /** True when the channel already belongs to a session (its keys are that session's). */
   readonly inSession: (uuid: string) => boolean;
   /** Starts flow 2; called at most once per `*0`. */
@@ -39,6 +42,7 @@ export class EscalationWatcher {
   }
 
   onDtmf(event: EventOf<'dtmf'>): void {
+    if (this.#d.detection === 'digit-binding') return;
     const uuid = event.channel.uuid;
     const step = readKey(
       this.#keys.get(uuid) ?? IDLE_KEYS,
@@ -52,14 +56,15 @@ export class EscalationWatcher {
 
   /** `CUSTOM dynconf::star0` fired on the presser's leg by a dialplan key binding. */
   onStar0Event(event: EventOf<'custom'>): void {
-    if (event.channel !== undefined) void this.#escalate(event.channel);
+    // The binding itself is the dialplan's consent: no dynconf_star0 mark needed.
+    if (event.channel !== undefined) void this.#escalate(event.channel, true);
   }
 
   forget(uuid: string): void {
     this.#keys.delete(uuid);
   }
 
-  async #escalate(presser: ChannelInfo): Promise<void> {
+  async #escalate(presser: ChannelInfo, bound = false): Promise<void> {
     const { channels, logger } = this.#d;
     const uuid = presser.uuid;
     const otherUuid = channels.peer(uuid) ?? presser.otherLegUuid;
@@ -68,7 +73,7 @@ export class EscalationWatcher {
       return;
     }
     if (this.#d.inSession(uuid) || this.#d.inSession(otherUuid)) return;
-    const marked = channels.star0(uuid) ?? (await this.#askStar0(uuid));
+    const marked = bound || (channels.star0(uuid) ?? (await this.#askStar0(uuid)));
     if (!marked) {
       logger.debug({ uuid }, '*0 on a call not marked dynconf_star0=enabled: ignored');
       return;

@@ -86,6 +86,7 @@ export class Runtime {
       clock: options.clock,
       logger: options.logger,
       keySequenceTimeoutMs: this.settings.keySequenceTimeoutMs,
+      detection: options.config.star0.detection,
       inSession: (uuid) => this.#registry.sessionOf(uuid) !== undefined || this.#pending.has(uuid),
       start: (escalation) => this.#startEscalation(escalation),
     });

@@ -109,7 +109,7 @@ export class SimCallHandle implements SimCall {
   }
 
   async press(keys: string, options: PressOptions = {}): Promise<void> {
-    const source = options.source === 'info' ? 'ENDPOINT' : 'RTP';
+    const source = options.source === 'info' ? 'ENDPOINT' : options.source === 'injected' ? 'APP' : 'RTP';
     const gap = options.gapMs ?? 100;
     const valid = keys.replace(/[^0-9*#A-Da-d]/g, '');
     if (valid !== keys) throw new RangeError(`simulator: not DTMF keys: "${keys}"`);

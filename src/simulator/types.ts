@@ -193,8 +193,11 @@ export interface PlaceCallOptions {
 }
 
 export interface PressOptions {
-  /** `rtp` (default): RFC 2833 from the phone, reaches dialplan bindings. `info`: SIP INFO (ENDPOINT). */
-  source?: 'rtp' | 'info';
+  /**
+   * `rtp` (default): RFC 2833 from the phone, reaches dialplan bindings. `info`: SIP INFO (ENDPOINT).
+   * `injected`: as `uuid_recv_dtmf` injects them (APP): DTMF events, but never a dialplan binding.
+   */
+  source?: 'rtp' | 'info' | 'injected';
   /** Clock ms between keys. Default 100. */
   gapMs?: number;
 }

@@ -13,6 +13,7 @@ import {
   Wait,
 } from 'testcontainers';
 import { stringify } from 'yaml';
+import type { ConfigInput } from '../../../src/config/index.js';
 import { type Controller, startController } from '../../../src/controller/main.js';
 import { createLogger, type Logger } from '../../../src/log.js';
 import { eventually } from './eventually.js';
@@ -89,10 +90,12 @@ class InProcessController implements ControllerHandle {
   readonly logFile: string;
   readonly #esl: EslAddress;
   readonly #logger: Logger;
+  readonly #overrides: Partial<ConfigInput>;
   #controller: Controller | undefined;
 
-  constructor(esl: EslAddress, logDir: string) {
+  constructor(esl: EslAddress, logDir: string, overrides: Partial<ConfigInput> = {}) {
     this.#esl = esl;
+    this.#overrides = overrides;
     this.logFile = join(logDir, 'dynconf.log');
     this.#logger = createLogger({ level: 'debug', destination: createWriteStream(this.logFile) });
   }
@@ -103,7 +106,10 @@ class InProcessController implements ControllerHandle {
 
   async start(): Promise<void> {
     if (this.#controller !== undefined) return;
-    const controller = startController({ config: suiteConfig(this.#esl), logger: this.#logger });
+    const controller = startController({
+      config: suiteConfig(this.#esl, this.#overrides),
+      logger: this.#logger,
+    });
     this.#controller = controller;
     await controller.ready({ timeoutMs: 20_000 });
   }
@@ -147,7 +153,11 @@ async function startImage(
     .start();
 }
 
-export async function startEnvironment(plan: E2ePlan): Promise<E2eEnvironment> {
+/** `config`: settings laid over the suite's configuration for the dynconf this file starts (in-process only). */
+export async function startEnvironment(
+  plan: E2ePlan,
+  options: { config?: Partial<ConfigInput> } = {},
+): Promise<E2eEnvironment> {
   if (plan.kind === 'skip' || plan.kind === 'invalid') {
     throw new Error(`no environment to start: ${plan.kind === 'skip' ? plan.reason : plan.problem}`);
   }
@@ -200,7 +210,7 @@ export async function startEnvironment(plan: E2ePlan): Promise<E2eEnvironment> {
     let controllerText: string;
     let handle: ControllerHandle | undefined;
     if (plan.controller === 'in-process') {
-      const controller = new InProcessController(esl, logDir);
+      const controller = new InProcessController(esl, logDir, options.config);
       stoppers.push(() => controller.stop());
       await controller.start();
       handle = controller;

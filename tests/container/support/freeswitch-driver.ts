@@ -65,9 +65,11 @@ const SUBSCRIPTION = [
   'CHANNEL_HANGUP',
   'CHANNEL_HANGUP_COMPLETE',
   'DTMF',
+  'PLAYBACK_START',
   'BACKGROUND_JOB',
   'CUSTOM',
   'conference::maintenance',
+  'dynconf::star0',
 ];
 
 const DEFAULT_TIMEOUT_MS = 10_000;
