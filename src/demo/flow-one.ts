@@ -60,7 +60,7 @@ export function flowOne(accessNumber: string): DemoSection {
           const mark = play.mark(admin);
           await play.enterPin(admin, WRONG_PIN, 'a wrong');
           await play.expect(
-            `${ADMIN} hears the wrong-PIN tone and is asked again`,
+            `${ADMIN} hears that the PIN was wrong and is asked again`,
             () =>
               play.heardSince(admin, mark, 'wrong-pin') &&
               play.lastHeardIs(admin, 'enter-pin') &&
@@ -147,7 +147,7 @@ export function flowOne(accessNumber: string): DemoSection {
           play.note(`the extensions route rings for ${RING_TIMEOUT_MS / 1000} s at most…`);
           await play.expect(
             () =>
-              `ring timeout: the call to ${NO_ANSWER} is given up; ${ADMIN} is back in ${play.cast.room(room)} with ${GUEST}, hearing the no-answer tone`,
+              `ring timeout: the call to ${NO_ANSWER} is given up; ${ADMIN} is back in ${play.cast.room(room)} with ${GUEST}, told nobody answered`,
             () =>
               leg.where().state === 'gone' && play.heardSince(admin, back, 'no-answer') && backInRoom(play),
             { withinMs: RING_TIMEOUT_MS + 10_000, about: [admin, leg] },

@@ -69,7 +69,7 @@ export function flowTwo(maxPinAttempts: number): DemoSection {
             await play.enterPin(a, WRONG_PIN, 'a wrong');
             if (attempt < maxPinAttempts) {
               await play.expect(
-                `wrong-PIN tone; ${UNLUCKY} is asked again (${attempt} of ${maxPinAttempts})`,
+                `"wrong PIN"; ${UNLUCKY} is asked again (${attempt} of ${maxPinAttempts})`,
                 () =>
                   play.heardSince(a, mark, 'wrong-pin') &&
                   play.lastHeardIs(a, 'enter-pin') &&

@@ -1,6 +1,6 @@
 // What a leg heard, in words: dynconf's prompts by their id, and the sounds FreeSWITCH plays by itself
 // (conference announcements, voicemail). Silence, parking and DTMF echoes are not worth a line.
-import type { PromptId } from '../prompts.js';
+import { isRelativeSoundFile, type PromptId } from '../prompts.js';
 import type { HeardItem } from '../simulator/index.js';
 
 const PROMPT_LABELS: Readonly<Record<PromptId, string>> = {
@@ -45,7 +45,9 @@ export class Sounds {
 
   constructor(prompts: Readonly<Record<PromptId, string>>) {
     for (const [id, path] of Object.entries(prompts) as Array<[PromptId, string]>) {
-      if (!this.#byPath.has(path)) this.#byPath.set(path, PROMPT_LABELS[id]);
+      // A voice prompt is named by its file, as the operator finds it in the sound package.
+      const label = isRelativeSoundFile(path) ? path.replace(/\.[a-z0-9]+$/i, '') : PROMPT_LABELS[id];
+      if (!this.#byPath.has(path)) this.#byPath.set(path, label);
     }
   }
 

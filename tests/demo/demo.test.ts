@@ -37,9 +37,10 @@ describe('npm run demo', () => {
     for (const line of [
       // flow 1
       '1001 dials 900',
-      '1001 hears: PIN prompt',
+      // Voice prompts: the simulator has FreeSWITCH's English sound package.
+      '1001 hears: conference/conf-pin',
       '1001 enters a wrong PIN **** and #',
-      '1001 hears: wrong-PIN tone',
+      '1001 hears: conference/conf-bad-pin',
       '1001 enters the right PIN **** and #',
       '1001 hears: dial tone',
       '1001 hears: ringback',
@@ -48,7 +49,7 @@ describe('npm run demo', () => {
       '✓ room A: 1001 (moderator) and 801',
       '✓ 801 stays in room A meanwhile',
       'the call to 802 is cancelled (ORIGINATOR_CANCEL)',
-      '1001 hears: no-answer tone',
+      '1001 hears: ivr/ivr-no_user_response',
       'the gsm line to 0612345678 answers',
       '✓ no automatic return: 1001 is still on the line past the 20 s ring timeout',
       '1001 hears: voicemail-detected tone',
