@@ -76,3 +76,32 @@ describe('log format', () => {
     if (!bad.ok) expect(JSON.stringify(bad.issues)).toContain('must be one of auto, pretty, json');
   });
 });
+
+describe('one module key per line', () => {
+  it('the event-socket client logs each line with a single module key (no library adds its own)', async () => {
+    const { VirtualClock } = await import('../src/clock.js');
+    const { EslConnection } = await import('../src/esl/connection.js');
+    const { startSimulator } = await import('../src/simulator/index.js');
+    const clock = new VirtualClock();
+    const sim = await startSimulator({ clock });
+    const out = capture();
+    const esl = new EslConnection({
+      host: sim.host,
+      port: sim.port,
+      password: sim.password,
+      logger: createLogger({ level: 'trace', format: 'json', destination: out.destination }),
+      clock,
+    });
+    try {
+      esl.start();
+      await clock.until(() => esl.state === 'connected', 'the event socket connected');
+      sim.faults.dropConnections();
+      await clock.until(() => esl.state === 'connected' && out.lines.length > 3, 'a reconnect logged');
+    } finally {
+      await clock.drive(esl.close(), 'the connection to close');
+      await sim.close();
+    }
+    expect(out.lines.length).toBeGreaterThan(0);
+    for (const line of out.lines) expect(line.match(/"module":/g)?.length ?? 0, line).toBeLessThanOrEqual(1);
+  });
+});
