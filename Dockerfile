@@ -3,7 +3,8 @@
 #   docker run --init -v $PWD/dynconf.yaml:/etc/dynconf/dynconf.yaml:ro dynconf
 # Configuration: a YAML file mounted at /etc/dynconf/dynconf.yaml (or named by DYNCONF_CONFIG), and/or
 # DYNCONF_* environment variables (they win over the file), e.g. DYNCONF_EVENT_SOCKET__PASSWORD.
-# See docker/README.md.
+# The image holds the controller only: `--build-arg WITH_DEMO=true` adds the demo and the FreeSWITCH
+# simulator (`dynconf demo`, `dynconf simulate`). See docker/README.md.
 
 # Any Node.js 20+ image works here (alpine or bookworm-slim); alpine is the smallest.
 ARG NODE_IMAGE=node:20-alpine
@@ -15,10 +16,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY patches ./patches
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json tsconfig.image.json ./
 COPY machines ./machines
 COPY src ./src
-RUN npm run build
+# tsconfig.image.json compiles what src/service-cli.ts and the health probe import: no demo, no simulator.
+ARG WITH_DEMO=false
+RUN if [ "$WITH_DEMO" = "true" ]; then npm run build; else npx tsc -p tsconfig.image.json; fi
 
 # ---- runtime: production dependencies and the compiled code only ---------------------------------------
 FROM ${NODE_IMAGE} AS runtime

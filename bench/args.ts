@@ -11,10 +11,12 @@ export interface BenchArgs {
   readonly sessions: readonly number[];
   /** Simulator node counts to run each load step with. */
   readonly nodes: readonly number[];
+  /** Rounds of the latency part (each: one `**`, one `*#`, two answers). */
+  readonly latencyRounds: number;
   readonly soak: boolean;
   readonly soakMinutes: number;
   readonly profile: boolean;
-  readonly only: 'all' | 'ingest' | 'load';
+  readonly only: 'all' | 'ingest' | 'load' | 'latency';
   readonly out: string;
   readonly help: boolean;
 }
@@ -25,7 +27,8 @@ export const USAGE = `npm run bench [-- options]
   --ingest-runs N     passes over the ingest consumers, best counts (default 2)
   --sessions a,b,c    administrator sessions per load step (default 100,1000,5000)
   --nodes a,b         simulator nodes per load step (default 1,3)
-  --only ingest|load  run one part only
+  --latency-rounds N  rounds of the latency part: one **, one *#, two answers each (default 200)
+  --only PART         run one part only: ingest, load or latency
   --soak              add the heap soak (repeated sessions, 10 minutes)
   --soak-minutes N    soak length (implies --soak)
   --profile           CPU-profile dynconf's ingest and the 1,000-session load step (.cpuprofile + summary)
@@ -50,6 +53,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     ingestRuns: 2,
     sessions: [100, 1000, 5000] as readonly number[],
     nodes: [1, 3] as readonly number[],
+    latencyRounds: 200,
     soak: false,
     soakMinutes: 10,
     profile: false,
@@ -79,6 +83,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--nodes':
         args.nodes = list(flag, value());
         break;
+      case '--latency-rounds':
+        args.latencyRounds = positiveInt(flag, value());
+        break;
       case '--soak':
         args.soak = true;
         break;
@@ -92,7 +99,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       case '--only': {
         const part = value();
-        if (part !== 'ingest' && part !== 'load') throw new RangeError('--only: expected ingest or load');
+        if (part !== 'ingest' && part !== 'load' && part !== 'latency')
+          throw new RangeError('--only: expected ingest, load or latency');
         args.only = part;
         break;
       }

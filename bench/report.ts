@@ -1,5 +1,6 @@
 // The tables `npm run bench` prints.
 import type { IngestReport } from './ingest/run-ingest.js';
+import type { LatencyReport } from './latency/run-latency.js';
 import type { LoadStepResult } from './load/run-load.js';
 import type { MachineInfo } from './machine.js';
 import type { HotFunction } from './profile-summary.js';
@@ -64,6 +65,28 @@ export function loadTable(steps: readonly LoadStepResult[]): string {
       'flow p50 s',
       'step s',
     ],
+    rows,
+  );
+}
+
+const REACTION_NAMES: Readonly<Record<string, string>> = {
+  '**': '** (both into the room)',
+  '*#': '*# (invitee hung up, back alone)',
+  answer: 'invitee answers (its park → private bridge)',
+};
+
+export function latencyTable(report: LatencyReport): string {
+  const rows = report.figures.map((fig) => [
+    REACTION_NAMES[fig.kind] ?? fig.kind,
+    String(fig.lastMs.count),
+    f(fig.firstMs.p50, 3),
+    f(fig.firstMs.p99, 3),
+    f(fig.lastMs.p50, 3),
+    f(fig.lastMs.p99, 3),
+    f(fig.lastMs.max, 2),
+  ]);
+  return table(
+    ['reaction', 'samples', 'first p50 ms', 'first p99 ms', 'last p50 ms', 'last p99 ms', 'last max ms'],
     rows,
   );
 }

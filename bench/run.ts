@@ -5,10 +5,19 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, USAGE } from './args.js';
 import { type IngestReport, runIngest } from './ingest/run-ingest.js';
+import { type LatencyReport, runLatency } from './latency/run-latency.js';
 import { type LoadStepResult, runLoadStep } from './load/run-load.js';
 import { machineInfo } from './machine.js';
 import { type HotFunction, hotFunctions, readProfile } from './profile-summary.js';
-import { hotTable, ingestTable, loadTable, machineText, soakText, targetsTable } from './report.js';
+import {
+  hotTable,
+  ingestTable,
+  latencyTable,
+  loadTable,
+  machineText,
+  soakText,
+  targetsTable,
+} from './report.js';
 import { runSoak, type SoakResult } from './soak.js';
 import { checkTargets } from './targets.js';
 
@@ -49,8 +58,9 @@ async function main(): Promise<void> {
   const ingestProfileDir = resolve('bench/profiles/ingest');
   const loadProfileDir = resolve('bench/profiles/load');
 
+  const runs = (part: 'ingest' | 'load' | 'latency') => args.only === 'all' || args.only === part;
   let ingest: IngestReport | undefined;
-  if (args.only !== 'load') {
+  if (runs('ingest')) {
     ingest = await runIngest({
       targetBytes: args.ingestMb * 1e6,
       lanes: args.lanes,
@@ -61,7 +71,7 @@ async function main(): Promise<void> {
   }
 
   const load: LoadStepResult[] = [];
-  if (args.only !== 'ingest') {
+  if (runs('load')) {
     for (const nodes of args.nodes) {
       for (const sessions of args.sessions) {
         say(`load: ${sessions} sessions on ${nodes} node(s)…`);
@@ -80,6 +90,13 @@ async function main(): Promise<void> {
     }
   }
 
+  let latency: LatencyReport | undefined;
+  if (runs('latency')) {
+    say(`latency: ${args.latencyRounds} rounds of **, *# and answers, one at a time…`);
+    latency = await runLatency(args.latencyRounds);
+    if (latency.error !== undefined) say(`  error: ${latency.error}`);
+  }
+
   let soak: SoakResult | undefined;
   if (args.soak) {
     say(`soak: ${args.soakMinutes} min…`);
@@ -88,11 +105,11 @@ async function main(): Promise<void> {
 
   const profiles = args.profile
     ? {
-        ingest: args.only !== 'load' ? summarise(ingestProfileDir) : undefined,
-        load: args.only !== 'ingest' ? summarise(loadProfileDir) : undefined,
+        ingest: runs('ingest') ? summarise(ingestProfileDir) : undefined,
+        load: runs('load') ? summarise(loadProfileDir) : undefined,
       }
     : undefined;
-  const targets = checkTargets(ingest, load, soak);
+  const targets = checkTargets(ingest, load, soak, latency);
 
   say('');
   if (ingest) {
@@ -105,6 +122,13 @@ async function main(): Promise<void> {
   if (load.length > 0) {
     say('Load: administrators doing flow 1 (PIN, dial 801 who answers, **), controller in its own process');
     say(loadTable(load));
+    say('');
+  }
+  if (latency) {
+    say(
+      `Latency: event decoded → commands handed to the socket, one administrator at a time (${latency.rounds} rounds, ${latency.incomplete} incomplete)`,
+    );
+    say(latencyTable(latency));
     say('');
   }
   if (soak) say(`${soakText(soak)}\n`);
@@ -125,6 +149,7 @@ async function main(): Promise<void> {
     args,
     ingest,
     load,
+    latency,
     soak,
     profiles,
     targets,

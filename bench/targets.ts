@@ -1,5 +1,6 @@
 // The performance targets, checked against one run's figures (never in the test suite).
 import type { IngestReport } from './ingest/run-ingest.js';
+import type { LatencyReport } from './latency/run-latency.js';
 import type { LoadStepResult } from './load/run-load.js';
 import type { SoakResult } from './soak.js';
 
@@ -21,6 +22,7 @@ export function checkTargets(
   ingest: IngestReport | undefined,
   load: readonly LoadStepResult[],
   soak: SoakResult | undefined,
+  latency?: LatencyReport,
 ): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const dynconf = mbps(ingest, 'dynconf pipeline');
@@ -70,6 +72,19 @@ export function checkTargets(
             .join(', '),
         },
   );
+  for (const kind of ['**', '*#'] as const) {
+    const target = `${kind}: key → last command p99 < 1 ms`;
+    const fig = latency?.figures.find((f) => f.kind === kind);
+    checks.push(
+      latency === undefined || fig === undefined || fig.lastMs.count === 0
+        ? { target, met: undefined, detail: 'latency not run' }
+        : {
+            target,
+            met: fig.lastMs.p99 < 1 && latency.incomplete === 0 && latency.error === undefined,
+            detail: `p50 ${fig.lastMs.p50.toFixed(3)} ms, p99 ${fig.lastMs.p99.toFixed(3)} ms (${fig.lastMs.count} samples)`,
+          },
+    );
+  }
   checks.push(
     soak === undefined
       ? { target: 'no heap growth over the soak', met: undefined, detail: 'run with --soak' }

@@ -20,4 +20,7 @@ fi
 if [ "$#" -eq 0 ]; then
   set -- start
 fi
-exec node /app/dist/src/cli.js "$@"
+# The full command when the image was built WITH_DEMO=true, else the controller's alone (src/service-cli.ts).
+cli=/app/dist/src/cli.js
+[ -f "$cli" ] || cli=/app/dist/src/service-cli.js
+exec node "$cli" "$@"

@@ -42,7 +42,8 @@ export const DEFAULT_PROMPTS: Readonly<Record<PromptId, string>> = {
   'wrong-pin': 'tone_stream://%(300,100,480,620);%(300,0,480,620)',
   goodbye: 'tone_stream://%(150,50,1000);%(150,50,800);%(300,0,600)',
   'locked-out': 'tone_stream://%(250,250,480,620);loops=4',
-  // As recorded in trace 04: ten seconds of North American dial tone; number entry ends it.
+  // North American dial tone (trace 04), one continuous tone: number entry plays it until the first key or
+  // the return to the room at dialTimeoutMs (dialToneFor).
   'dial-tone': 'tone_stream://%(10000,0,350,440)',
   // FreeSWITCH's own us-ring, repeated until the next command on the leg.
   ringback: 'tone_stream://%(2000,4000,440,480);loops=-1',
@@ -111,6 +112,39 @@ export function promptsOfSet(set: PromptSet, overrides: PromptOverrides = {}): R
     out[id] = configured !== undefined && configured.length > 0 ? configured : (voice ?? DEFAULT_PROMPTS[id]);
   }
   return out;
+}
+
+/**
+ * The shortest wait for a first key FreeSWITCH's play_and_get_digits makes after its prompt: mod_dptools
+ * raises any shorter timeout to this.
+ */
+export const FIRST_KEY_WAIT_FLOOR_MS = 1000;
+
+/** One continuous tone: a single `%(on,0,frequencies)` segment without loops. */
+const CONTINUOUS_TONE = /^tone_stream:\/\/%\(\d+,0,(\d+(?:\.\d+)?(?:,\d+(?:\.\d+)?)*)\)$/;
+
+/** How much longer than dialTimeoutMs a continuous dial tone is made: still playing when it is cut. */
+export const DIAL_TONE_OVERRUN_MS = 1000;
+
+/**
+ * The dial tone as number entry plays it, and FreeSWITCH's own wait for the first key after it. The
+ * runtime ends an entry without a key `dialTimeoutMs` after the tone started (DigitCollection
+ * .noKeyWithinMs), moving the administrator back to the room, which cuts the tone. A continuous tone (the
+ * default) is made to outlast that moment, so the administrator hears it until the move; play_and_get_digits
+ * starts its own wait only when the tone has ended, and that wait is the shortest FreeSWITCH makes (the
+ * entry still ends without a controller). Any other sound plays as it is, followed by the whole
+ * `dialTimeoutMs`. The first key stops the tone either way.
+ */
+export function dialToneFor(
+  sound: string,
+  dialTimeoutMs: number,
+): { prompt: string; firstKeyWaitMs: number } {
+  const frequencies = CONTINUOUS_TONE.exec(sound)?.[1];
+  if (frequencies === undefined) return { prompt: sound, firstKeyWaitMs: dialTimeoutMs };
+  return {
+    prompt: `tone_stream://%(${Math.round(dialTimeoutMs) + DIAL_TONE_OVERRUN_MS},0,${frequencies})`,
+    firstKeyWaitMs: FIRST_KEY_WAIT_FLOOR_MS,
+  };
 }
 
 /**

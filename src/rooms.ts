@@ -1,6 +1,6 @@
 // Room (conference) names: `<prefix>-<creation time, base 36 ms>-<8 random base-36 characters>`.
-// Only [a-z0-9-], so a name needs no quoting in any FreeSWITCH command and can be recognised again after a
-// reconnect (parseRoomName) when dynconf rebuilds its state from `conference json_list`.
+// Only [a-z0-9-], so a name needs no quoting in any FreeSWITCH command. A session's room is found again
+// after a restart from the marks on its legs (runtime/channel-vars.ts), never from the name's shape.
 import { randomInt } from 'node:crypto';
 
 /** A valid room prefix: starts with a letter, lower-case letters, digits and inner dashes, up to 24. */
@@ -29,24 +29,6 @@ export function createRoomName(prefix: string, options: RoomNameOptions = {}): s
   let random = '';
   for (let i = 0; i < RANDOM_LENGTH; i++) random += ALPHABET[pick(ALPHABET.length)] ?? '0';
   return `${prefix}-${now.toString(36)}-${random}`;
-}
-
-export interface ParsedRoomName {
-  readonly prefix: string;
-  /** Epoch ms the room name was made. */
-  readonly createdAt: number;
-}
-
-/** Reads back a name made by createRoomName (optionally only with the given prefix); null otherwise. */
-export function parseRoomName(name: string, prefix?: string): ParsedRoomName | null {
-  const match = /^([a-z](?:[a-z0-9-]*[a-z0-9])?)-([0-9a-z]{1,11})-([0-9a-z]{8})$/.exec(name);
-  if (match === null) return null;
-  const [, foundPrefix = '', time = ''] = match;
-  if (!isValidRoomPrefix(foundPrefix)) return null;
-  if (prefix !== undefined && foundPrefix !== prefix) return null;
-  const createdAt = Number.parseInt(time, 36);
-  if (!Number.isSafeInteger(createdAt)) return null;
-  return { prefix: foundPrefix, createdAt };
 }
 
 /** True for any string made only of the characters room names use. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRoomName, isSafeRoomName, isValidRoomPrefix, parseRoomName } from '../src/rooms.js';
+import { createRoomName, isSafeRoomName, isValidRoomPrefix } from '../src/rooms.js';
 
 describe('createRoomName', () => {
   it('is <prefix>-<base36 time>-<8 random characters>', () => {
@@ -27,25 +27,6 @@ describe('createRoomName', () => {
 
   it.each(['a', 'dynconf', 'conf-2', 'x'.repeat(24)])('accepts prefix %j', (prefix) => {
     expect(isValidRoomPrefix(prefix)).toBe(true);
-  });
-});
-
-describe('parseRoomName', () => {
-  it('reads back prefix and creation time', () => {
-    const name = createRoomName('my-rooms', { now: 1_234_567_890 });
-    expect(parseRoomName(name)).toEqual({ prefix: 'my-rooms', createdAt: 1_234_567_890 });
-    expect(parseRoomName(name, 'my-rooms')).not.toBeNull();
-    expect(parseRoomName(name, 'other')).toBeNull();
-  });
-
-  it.each([
-    'room-a',
-    '3000-127.0.0.1',
-    'dynconf-abc-1234567',
-    'dynconf-abc-12345678x',
-    'Dynconf-abc-12345678',
-  ])('does not mistake %j for a dynconf room', (name) => {
-    expect(parseRoomName(name)).toBeNull();
   });
 });
 

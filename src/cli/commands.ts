@@ -4,6 +4,7 @@ import { checkConfig } from './check-config.js';
 import type { CommandContext } from './context.js';
 import { demo, simulate } from './demo.js';
 import { hashPinCommand } from './hash-pin.js';
+import { history } from './history.js';
 import { start } from './start.js';
 import { status } from './status.js';
 
@@ -116,6 +117,58 @@ export const COMMANDS: readonly CommandSpec[] = [
     optionHelp: [CONFIG_OPTION_HELP, '  --json          print the answer as JSON, as the controller gave it'],
     positionals: { min: 0, max: 0 },
     run: status,
+  },
+  {
+    name: 'history',
+    summary: 'show the call history (who called which numbers, how it ended)',
+    usage:
+      'dynconf history [--config FILE | --db FILE] [--from TIME] [--to TIME] [--caller NUMBER]\n' +
+      '                [--number NUMBER] [--outcome LIST] [--tenant CONTEXT] [--flow access|escalation]\n' +
+      '                [--limit N] [--cursor C] [--json] [--utc]',
+    description:
+      'Reads the call history file (history.path of the configuration; read-only, the controller may be\n' +
+      'running) and prints the administrator sessions, newest first, each with the numbers it called or\n' +
+      'tried: who, when, which routing rule, how each ended, how long it rang and talked.\n' +
+      'TIME: ISO 8601 (2026-11-24, 2026-11-24T08:00), epoch milliseconds, or back from now (30m, 24h, 7d, 2w).\n' +
+      'NUMBER: exact, or a prefix with a trailing * (--number "0049*").\n' +
+      'Outcomes (comma-separated; a session matches if it or one of its invitations has one):\n' +
+      '  sessions     admin-hung-up, pin-failed, locked-out, call-restored, other-party-gone, service-error,\n' +
+      '               open (no end recorded)\n' +
+      '  invitations  answered, voicemail, cancelled, no-answer, busy, rejected, unreachable, failed,\n' +
+      '               not-allowed, invalid-number, too-many-calls, refused (any number refused before a call)\n' +
+      'Exit status 0 when the file could be read (also when nothing matches), 1 when not.',
+    options: {
+      config: { type: 'string' },
+      db: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      caller: { type: 'string' },
+      number: { type: 'string' },
+      outcome: { type: 'string' },
+      tenant: { type: 'string' },
+      flow: { type: 'string' },
+      limit: { type: 'string' },
+      cursor: { type: 'string' },
+      json: { type: 'boolean' },
+      utc: { type: 'boolean' },
+    },
+    optionHelp: [
+      '  --config FILE     configuration file (default: $DYNCONF_CONFIG; DYNCONF_ variables override its fields)',
+      "  --db FILE         read this history file instead of the configuration's",
+      '  --from TIME       sessions started at or after TIME',
+      '  --to TIME         sessions started before TIME',
+      "  --caller NUMBER   the administrator's caller ID number",
+      '  --number NUMBER   a number called (or refused) in the session',
+      '  --outcome LIST    session or invitation outcomes (see above)',
+      '  --tenant CONTEXT  the tenant (dialplan context) of the session',
+      '  --flow FLOW       access (dialled in) or escalation (*0)',
+      '  --limit N         sessions per page, 1 to 500 (default 50)',
+      '  --cursor C        the next page, as the previous one said',
+      '  --json            print the page as JSON (as GET /api/history gives it)',
+      '  --utc             times in UTC (default: local time)',
+    ],
+    positionals: { min: 0, max: 0 },
+    run: history,
   },
 ];
 

@@ -1,9 +1,10 @@
-// The long-running parts the CLI starts, written elsewhere in the project: the controller runtime, the
-// demo and the FreeSWITCH simulator. Each is loaded only when its command runs, and a part that is not in
-// this build is reported as "not available" instead of failing at import time.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The long-running parts the CLI starts: the controller, and — in the npm package — the demo and the
+// FreeSWITCH simulator. Every one is imported statically; the options reach them already parsed and checked
+// (src/cli/demo.ts, start.ts). The production image is built from src/service-cli.ts without the demo and
+// the simulator (they are the other entry points, src/cli/package-entry-points.ts), and says so when asked.
+
 import type { Config } from '../config/index.js';
+import { runControllerMain } from '../controller/main.js';
 import type { Logger } from '../log.js';
 
 /** src/controller/main.ts: runs until the process is asked to stop; resolves with an exit code. */
@@ -12,10 +13,30 @@ export type ControllerMain = (options: {
   readonly logger: Logger;
   readonly configFile?: string;
 }) => Promise<number | undefined>;
+
+/** `dynconf demo`'s options. */
+export interface DemoOptions {
+  /** How much faster than the wall clock the demo's time runs. */
+  readonly speed: number;
+  /** Also print the controller's log lines. */
+  readonly verbose: boolean;
+}
 /** src/demo/main.ts */
-export type DemoMain = (args: readonly string[]) => Promise<number | undefined>;
-/** src/simulator/main.ts; receives the validated arguments, e.g. ['--port', '8021', '--host', '127.0.0.1']. */
-export type SimulatorMain = (args: readonly string[]) => Promise<number | undefined>;
+export type DemoMain = (options: DemoOptions) => Promise<number | undefined>;
+
+/** `dynconf simulate`'s options (src/simulator/main.ts takes the same). */
+export interface SimulatorOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly password: string;
+  readonly speed: number;
+  readonly parkTimeoutSec?: number;
+  readonly accessNumber?: string;
+  readonly console: boolean;
+  readonly logLevel: string;
+}
+/** src/simulator/main.ts: runs until SIGINT/SIGTERM. */
+export type SimulatorMain = (options: SimulatorOptions) => Promise<number | undefined>;
 
 export type Loaded<F> =
   | { readonly ok: true; readonly main: F }
@@ -27,27 +48,17 @@ export interface EntryPoints {
   simulator(): Promise<Loaded<SimulatorMain>>;
 }
 
-/** Loads `exportName` from a module given relative to src/cli/, if that module exists in this build. */
-export async function loadOptionalExport<F>(specifier: string, exportName: string): Promise<Loaded<F>> {
-  const url = new URL(specifier, import.meta.url);
-  const path = fileURLToPath(url);
-  const source = path.replace(/\.js$/, '.ts');
-  if (!existsSync(path) && !existsSync(source)) {
-    return {
-      ok: false,
-      reason: `${specifier.replace(/^\.\.\//, 'src/').replace(/\.js$/, '.ts')} is not in this build`,
-    };
-  }
-  const mod = (await import(url.href)) as Record<string, unknown>;
-  const main = mod[exportName];
-  if (typeof main !== 'function') {
-    return { ok: false, reason: `${specifier} does not export a function ${exportName}` };
-  }
-  return { ok: true, main: main as F };
+/** A part this build leaves out. */
+async function leftOut<F>(): Promise<Loaded<F>> {
+  return {
+    ok: false,
+    reason: 'not in this build: the production image leaves it out unless built with WITH_DEMO=true',
+  };
 }
 
-export const defaultEntryPoints: EntryPoints = {
-  controller: () => loadOptionalExport<ControllerMain>('../controller/main.js', 'runControllerMain'),
-  demo: () => loadOptionalExport<DemoMain>('../demo/main.js', 'runDemoMain'),
-  simulator: () => loadOptionalExport<SimulatorMain>('../simulator/main.js', 'runSimulatorUntilStopped'),
+/** What the production image runs: the controller only. */
+export const serviceEntryPoints: EntryPoints = {
+  controller: async () => ({ ok: true, main: runControllerMain }),
+  demo: leftOut,
+  simulator: leftOut,
 };

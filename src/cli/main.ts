@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { COMMANDS, type CommandSpec, commandHelp, findCommand, globalHelp } from './commands.js';
-import { defaultEntryPoints, type EntryPoints } from './entry-points.js';
+import type { EntryPoints } from './entry-points.js';
 import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
 
 function editDistance(a: string, b: string): number {
@@ -87,11 +87,8 @@ async function runCommand(
   return command.run({ io, entryPoints, values, positionals: parsed.positionals });
 }
 
-export async function runCli(
-  argv: readonly string[],
-  io: CliIo,
-  entryPoints: EntryPoints = defaultEntryPoints,
-): Promise<number> {
+/** `entryPoints`: the parts this build can start (src/cli.ts, src/service-cli.ts; tests give their own). */
+export async function runCli(argv: readonly string[], io: CliIo, entryPoints: EntryPoints): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
     io.stderr.write(globalHelp());

@@ -20,6 +20,8 @@ export interface StatusAnswer {
 export interface NodeAnswer {
   readonly id?: string;
   readonly state?: string;
+  /** Why it is not connected, in words (e.g. "authentication failed: check eventSocket.password"). */
+  readonly reason?: string;
   readonly host?: string;
   readonly port?: number;
   readonly reconnects?: number;
@@ -73,14 +75,16 @@ export function summarizeStatus(status: StatusAnswer): string {
       'FreeSWITCH',
       status.ready
         ? `connected to${where}${reconnectsOf(socket)}`
-        : `NOT connected to${where}: event socket ${socket.state ?? 'unknown'}${reconnectsOf(socket)}`,
+        : `NOT connected to${where}: ${socket.reason ?? `event socket ${socket.state ?? 'unknown'}`}${reconnectsOf(socket)}`,
     ]);
   } else {
     const up = nodes.filter((n) => n.state === 'connected').length;
     lines.push(['FreeSWITCH', `${up} of ${nodes.length} nodes connected`]);
     for (const n of nodes) {
       const state =
-        n.state === 'connected' ? 'connected' : `NOT connected (event socket ${n.state ?? 'unknown'})`;
+        n.state === 'connected'
+          ? 'connected'
+          : `NOT connected (${n.reason ?? `event socket ${n.state ?? 'unknown'}`})`;
       lines.push(['', `${n.id ?? `${n.host}:${n.port}`} ${state}${reconnectsOf(n)}`]);
     }
   }

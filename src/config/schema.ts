@@ -171,9 +171,16 @@ const star0Schema = section({
     .default('dtmf-events'),
 });
 
+/**
+ * How often dynconf tries the event socket again while FreeSWITCH is away (README, "When FreeSWITCH goes
+ * away"): each wait is drawn from the upper half of its ceiling; the ceiling starts at initialDelayMs, grows
+ * by factor after each failed attempt and stops at maxDelayMs, which is how late dynconf can be once
+ * FreeSWITCH accepts connections again. A refused password or ACL waits refusedDelayMs instead.
+ */
 const reconnectSchema = section({
-  initialDelayMs: millis(10, 60_000).default(500),
-  maxDelayMs: millis(100, 600_000).default(30_000),
+  initialDelayMs: millis(10, 60_000).default(100),
+  maxDelayMs: millis(100, 600_000).default(1000),
+  refusedDelayMs: millis(1000, 3_600_000).default(30_000),
   factor: z
     .preprocess(
       (v) => (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v),
@@ -262,6 +269,21 @@ const logSchema = section({
   format: z.enum(['auto', 'pretty', 'json'], { error: 'must be one of auto, pretty, json' }).default('auto'),
 });
 
+/**
+ * The call history (audit): every administrator session and invitation in an SQLite file. `path` unset:
+ * $STATE_DIRECTORY/history.sqlite under systemd's StateDirectory=, else /var/lib/dynconf/history.sqlite
+ * when that directory exists, else dynconf-history.sqlite in the working directory (src/history/settings.ts).
+ */
+export const historySchema = section({
+  enabled: bool().default(true),
+  path: text('a file path')
+    .min(1, { error: 'must not be empty' })
+    .max(4096, { error: 'must be at most 4096 characters' })
+    .optional(),
+  /** Sessions (and their invitations) older than this many days are deleted, at start and once a day. */
+  retentionDays: int(1, 3650).default(90),
+});
+
 export const configSchema = z
   .strictObject(
     {
@@ -305,6 +327,7 @@ export const configSchema = z
       tenants: record(contextName, tenantSchema).default({}),
       http: httpSchema.prefault({}),
       log: logSchema.prefault({}),
+      history: historySchema.prefault({}),
     },
     { error: 'must be a mapping' },
   )

@@ -3,19 +3,23 @@
 import { type Clock, realClock } from '../clock.js';
 import type { Config } from '../config/index.js';
 import { showChannelsJson } from '../esl/commands.js';
-import { type ConnectionState, EslConnection, type StateChange } from '../esl/connection.js';
+import { type ConnectionState, EslConnection, type LinkStatus, type StateChange } from '../esl/connection.js';
 import type { DynconfEvent } from '../esl/events.js';
 import type { Logger } from '../log.js';
 import { type DynconfMetrics, runtimeMetricsHooks } from '../metrics/index.js';
 import type { EslPort } from '../runtime/commander.js';
 import { STAR0_SUBCLASS } from '../runtime/escalation.js';
 import { type DrainReport, type RecoveryReport, Runtime, type RuntimeStats } from '../runtime/runtime.js';
+import type { OperatorDesk } from '../runtime/operator/index.js';
 import type { Session, SessionView } from '../runtime/session.js';
+import { eslBackoff } from './backoff.js';
 
 export interface ControllerConnection extends EslPort {
   readonly state: ConnectionState;
   onEvent(listener: (event: DynconfEvent) => void): () => void;
   onStateChange(listener: (change: StateChange) => void): () => void;
+  /** Connected or not, since when, why not (EslConnection has it; a stand-in may not). */
+  status?(): LinkStatus;
   start(): void;
   close(): Promise<void>;
 }
@@ -33,6 +37,8 @@ export interface ControllerOptions {
 
 export interface Controller {
   readonly connection: ControllerConnection;
+  /** What the operator side may see and do (the runtime's desk: its calls are the runtime's). */
+  readonly operator: OperatorDesk;
   /**
    * Resolves once the event socket is connected and subscribed (a command round trip after the
    * subscriptions); rejects after `timeoutMs` (wall clock, default 10 s).
@@ -79,10 +85,7 @@ export function startController(options: ControllerOptions): Controller {
       logger: options.logger,
       clock,
       customSubclasses: [STAR0_SUBCLASS],
-      backoff: {
-        initialMs: config.eventSocket.reconnect.initialDelayMs,
-        maxMs: config.eventSocket.reconnect.maxDelayMs,
-      },
+      backoff: eslBackoff(config.eventSocket.reconnect),
     });
   const hooks = runtimeMetricsHooks(options.metrics, connection, logger);
   const runtime = new Runtime({
@@ -94,12 +97,12 @@ export function startController(options: ControllerOptions): Controller {
   });
   runtime.onSessionFinished((session) => hooks.sessionEnded(session.id));
   const offEvent = connection.onEvent((event) => runtime.handle(event));
-  // Every (re)connection starts with FreeSWITCH's own state: what a restart or a gap of events lost.
+  // Every (re)connection starts with FreeSWITCH's own state: what a restart or a gap of events lost
+  // (callers who reached the access number meanwhile are taken then). The connection itself logs the
+  // outage, once when it starts and once when it ends.
   let recovery: Promise<RecoveryReport> | undefined;
   const offState = connection.onStateChange((change) => {
-    if (change.state === 'reconnecting') logger.warn('event socket lost: calls go on; waiting to reconnect');
     if (change.state === 'connected' && change.previous === 'reconnecting') {
-      logger.info({ reconnects: change.reconnects }, 'event socket back');
       recovery = runtime.recover('reconnect');
     } else if (change.state === 'connected') recovery ??= runtime.recover('start');
   });
@@ -131,6 +134,7 @@ export function startController(options: ControllerOptions): Controller {
       // Ready once the calls already on FreeSWITCH are taken over.
       await recovery;
     },
+    operator: runtime.operator,
     sessions: () => runtime.sessions(),
     stats: () => runtime.stats(),
     onSessionFinished(listener) {

@@ -43,6 +43,8 @@ export async function runControllerMain(options: ControllerMainOptions): Promise
           id: node.id,
           connection: node.controller.connection,
           sessions: () => node.controller.sessions(),
+          // The dashboard's and API's calls go through the node's runtime, like the keypad's.
+          operator: node.controller.operator,
         })),
         stats: () => controller.stats(),
         metrics,

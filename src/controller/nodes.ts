@@ -6,6 +6,7 @@ import { eventSocketNodes } from '../config/index.js';
 import { EslConnection } from '../esl/connection.js';
 import { STAR0_SUBCLASS } from '../runtime/escalation.js';
 import type { RuntimeStats } from '../runtime/runtime.js';
+import { eslBackoff } from './backoff.js';
 import {
   type Controller,
   type ControllerConnection,
@@ -19,7 +20,8 @@ export interface ControllerNode {
   readonly controller: Controller;
 }
 
-export interface NodesController extends Controller {
+/** Several nodes shown as one; each node's own desk is in `nodes` (an operator call belongs to one node). */
+export interface NodesController extends Omit<Controller, 'operator'> {
   /** The first node's connection (what single-node callers use); every node is in `nodes`. */
   readonly connection: ControllerConnection;
   readonly nodes: readonly ControllerNode[];
@@ -47,7 +49,7 @@ export function startControllerNodes(options: NodesControllerOptions): NodesCont
         logger: options.logger,
         ...(options.clock && { clock: options.clock }),
         customSubclasses: [STAR0_SUBCLASS],
-        backoff: { initialMs: node.reconnect.initialDelayMs, maxMs: node.reconnect.maxDelayMs },
+        backoff: eslBackoff(node.reconnect),
       }),
     }));
   const [first] = connections;

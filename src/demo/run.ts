@@ -2,7 +2,7 @@
 // as expected, and always hangs up and closes what it started.
 import type { TextSink } from '../cli/io.js';
 import { type Clock, VirtualClock } from '../clock.js';
-import { promptsOfSet } from '../prompts.js';
+import { dialToneFor, promptsOfSet } from '../prompts.js';
 import type { PhoneBehaviour } from '../simulator/index.js';
 import { Cast } from './cast.js';
 import { Describer } from './describe.js';
@@ -66,8 +66,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { sim, config } = stage;
   transcript = new Transcript(out, style, stage.clock);
   const cast = new Cast(sim);
-  // The simulator has FreeSWITCH's English sound package: the configured set plays as it is.
-  const prompts = promptsOfSet(config.promptSet, config.prompts);
+  // The simulator has FreeSWITCH's English sound package: the configured set plays as it is, the dial tone
+  // as long as number entry makes it (prompts.ts dialToneFor).
+  const configured = promptsOfSet(config.promptSet, config.prompts);
+  const prompts = {
+    ...configured,
+    'dial-tone': dialToneFor(configured['dial-tone'], config.dialTimeoutMs).prompt,
+  };
   const sounds = new Sounds(prompts);
   const narrator = new Narrator(sim, cast, transcript, sounds);
   const describer = new Describer(sim, cast, sounds);

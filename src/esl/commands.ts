@@ -263,12 +263,6 @@ export function breakMedia(uuid: string, all = false): BuildResult<ApiCommand> {
   return bad ? fail(bad) : api('uuid_break', all ? `${uuid} all` : uuid);
 }
 
-/** `uuid_recv_dtmf <uuid> <digits>`: inject keys as if received (tests; does not reach bind_meta_app). */
-export function receiveDtmf(uuid: string, digits: string): BuildResult<ApiCommand> {
-  const bad = firstError(checkUuid('uuid', uuid), checkDtmfDigits('digits', digits));
-  return bad ? fail(bad) : api('uuid_recv_dtmf', `${uuid} ${digits}`);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Originate
 
@@ -363,12 +357,6 @@ function originateThen(options: OriginateOptions, application: string): BuildRes
 // ---------------------------------------------------------------------------------------------
 // Conference and state queries
 
-/** `conference <room> list`. */
-export function conferenceList(room: string): BuildResult<ApiCommand> {
-  const bad = checkRoomOrProfile('room', room);
-  return bad ? fail(bad) : api('conference', `${room} list`);
-}
-
 /** `conference <room> json_list`, or `conference json_list` (every room) without a room. */
 export function conferenceJsonList(room?: string): BuildResult<ApiCommand> {
   if (room === undefined) return api('conference', 'json_list');
@@ -402,29 +390,6 @@ export function conferenceMember(
 export function conferenceLock(room: string, locked: boolean): BuildResult<ApiCommand> {
   const bad = checkRoomOrProfile('room', room);
   return bad ? fail(bad) : api('conference', `${room} ${locked ? 'lock' : 'unlock'}`);
-}
-
-export interface ConferenceDialOptions {
-  room: string;
-  dialString: string;
-  callerIdNumber: string;
-  callerIdName: string;
-}
-
-/** `conference <room> dial <dialString> <cid_number> <cid_name>`: FreeSWITCH calls out into the room. */
-export function conferenceDial(options: ConferenceDialOptions): BuildResult<ApiCommand> {
-  const bad = firstError(
-    checkRoomOrProfile('room', options.room),
-    checkDialString('dialString', options.dialString),
-    checkToken('callerIdNumber', options.callerIdNumber, 64),
-  );
-  if (bad) return fail(bad);
-  const name = checkToken('callerIdName', options.callerIdName, 64);
-  if (name) return fail({ ...name, reason: `${name.reason} (conference dial takes one word)` });
-  return api(
-    'conference',
-    `${options.room} dial ${options.dialString} ${options.callerIdNumber} ${options.callerIdName}`,
-  );
 }
 
 /** `show channels as json`: `{"row_count":N,"rows":[…]}`, or `{"row_count": 0}` with no channels. */

@@ -30,16 +30,16 @@ import {
 import { createDecodeCounters, decodeJsonBody, decodePlainEvent } from './decode.js';
 import type { DecodeCounters, DynconfEvent } from './events.js';
 import { BackgroundJobs } from './jobs.js';
+import { type ConnectionState, type LinkProblem, type LinkStatus, LinkWatch } from './link-status.js';
 import { type ReactionSample, ReactionTracker } from './reaction.js';
+import { type Backoff, DEFAULT_BACKOFF, seededRandom, seedOf } from './reconnect.js';
 import { ReplyQueue } from './reply-queue.js';
 import type { CommandError } from './result.js';
 import { SessionStart } from './session.js';
-import { type Backoff, EslTransport, type Reply } from './transport.js';
+import { EslTransport, type Reply } from './transport.js';
 
+export type { ConnectionState, LinkProblem, LinkStatus } from './link-status.js';
 export { DEFAULT_CUSTOM_SUBCLASSES, SUBSCRIBED_EVENTS } from './session.js';
-
-/** `connecting` until the first authentication; `reconnecting` after a drop; `closed` after close(). */
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 export interface StateChange {
   readonly state: ConnectionState;
@@ -56,12 +56,24 @@ export interface EslConnectionOptions {
   logger: Logger;
   /** Extra CUSTOM subclasses, e.g. `dynconf::star0` (fired by the `*0` bind_meta_app). */
   customSubclasses?: readonly string[];
-  /** Reconnect delays (default 250 ms doubling to 5 s). */
+  /**
+   * Waits between connection attempts (reconnect.ts; default: at most 100 ms before the first retry,
+   * growing ×2 to at most 1 s however long FreeSWITCH is away; 30 s after a refused password).
+   */
   backoff?: Backoff;
-  /** Give up one connection attempt after this long (default 5000 ms), then retry. */
+  /**
+   * Give up one connection attempt after this long, then try again at once (default: the longest wait
+   * between attempts, at least 1 s): a host that drops packets is asked again as often as one that refuses.
+   */
   connectTimeoutMs?: number;
   /** Time source for reconnect delays and command timeouts (default: the wall clock). */
   clock?: Clock;
+  /**
+   * Draws the jitter of the reconnect waits (values in [0, 1)). Default: on the wall clock, Math.random;
+   * on any other clock a generator seeded from the host and the clock's time at construction (not the port:
+   * tests listen on ephemeral ones), so a test on a virtual clock waits the same run after run.
+   */
+  random?: () => number;
   /**
    * Measurement hook (benchmarks): called for each DTMF key with the time from reading it to writing
    * the first command about its channel. Off (and free) when not given.
@@ -110,8 +122,6 @@ export interface ConnectionCounters {
 
 type Listener<T> = (value: T) => void;
 
-const DEFAULT_BACKOFF: Required<Backoff> = { initialMs: 250, maxMs: 5000 };
-
 export class EslConnection {
   #state: ConnectionState = 'connecting';
   #started = false;
@@ -134,6 +144,10 @@ export class EslConnection {
   readonly #replies: ReplyQueue;
   readonly #jobs: BackgroundJobs;
   readonly #reactions: ReactionTracker | undefined;
+  readonly #link: LinkWatch;
+  readonly #statusListeners = new Set<Listener<LinkStatus>>();
+  /** FreeSWITCH answered the current socket's password (accepted or refused). */
+  #answered = false;
 
   constructor(options: EslConnectionOptions) {
     this.#logger = options.logger.child({ module: 'esl', host: options.host, port: options.port });
@@ -141,19 +155,27 @@ export class EslConnection {
     const clock = options.clock ?? realClock;
     const reactions = options.onReaction && new ReactionTracker(options.onReaction);
     this.#reactions = reactions;
+    const backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.#link = new LinkWatch({ clock, logger: this.#logger, refusedMs: backoff.refusedMs });
+    const random =
+      options.random ??
+      (clock === realClock ? Math.random : seededRandom(seedOf(`${options.host}@${clock.now()}`)));
     this.#transport = new EslTransport({
       host: options.host,
       port: options.port,
-      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+      connectTimeoutMs: options.connectTimeoutMs ?? Math.max(1000, backoff.maxMs),
       clock,
-      backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+      backoff,
+      random,
       logger: this.#logger,
       hooks: {
-        socketOpened: () => this.#logger.debug('event socket connected, authenticating'),
+        socketOpened: () => {
+          this.#answered = false;
+        },
         authRequested: () => this.#session.begin(this.#replies, (ok, text) => this.#onAuthReply(ok, text)),
         reply: (reply) => this.#onReply(reply),
         socketClosed: () => this.#onSocketClosed(),
-        connectFailed: (error, attempt, retryInMs) => this.#onConnectFailed(error, attempt, retryInMs),
+        connectFailed: (error) => this.#onConnectFailed(error),
         eventBody: (body, json) => this.#onEventBody(body, json),
         otherFrame: (contentType) => this.#onOtherFrame(contentType),
         framingError: (reason) => this.#onFramingError(reason),
@@ -176,10 +198,25 @@ export class EslConnection {
     return this.#reconnects;
   }
 
+  /** Connected or not, since when, and why not (see link-status.ts). */
+  status(): LinkStatus {
+    return this.#link.status(this.#state);
+  }
+
+  /**
+   * Every change of status() worth showing: the state, or the kind of problem (a refused password while
+   * still `connecting`). Not each failed attempt. Returns the unsubscribe function.
+   */
+  onStatusChange(listener: Listener<LinkStatus>): () => void {
+    this.#statusListeners.add(listener);
+    return () => this.#statusListeners.delete(listener);
+  }
+
   /** Starts connecting (and keeps retrying until close()). Calling it again does nothing. */
   start(): void {
     if (this.#started || this.#state === 'closed') return;
     this.#started = true;
+    this.#link.started();
     this.#logger.info('connecting to the FreeSWITCH event socket');
     this.#run = this.#transport.run().catch((err: unknown) => {
       this.#logger.error({ err }, 'event socket loop failed');
@@ -340,24 +377,49 @@ export class EslConnection {
         this.#logger.error({ err }, 'state listener failed');
       }
     }
+    this.#statusChanged();
+  }
+
+  #statusChanged(): void {
+    if (this.#statusListeners.size === 0) return;
+    const status = this.status();
+    for (const listener of this.#statusListeners) {
+      try {
+        listener(status);
+      } catch (err) {
+        this.#logger.error({ err }, 'status listener failed');
+      }
+    }
+  }
+
+  /** An attempt that gave no session; status listeners hear of it when the kind of problem changed. */
+  #attemptFailed(problem: LinkProblem): void {
+    if (this.#state === 'closed') return;
+    if (this.#link.failed(problem)) this.#statusChanged();
+  }
+
+  /** FreeSWITCH is there and says no: not an outage; the transport waits long before asking again. */
+  #sessionRefused(problem: LinkProblem): void {
+    this.#answered = true;
+    this.#transport.sessionRefused();
+    this.#attemptFailed(problem);
   }
 
   #onAuthReply(accepted: boolean, text: string): void {
     if (!accepted) {
       this.#authFailures++;
-      this.#logger.error(
-        { reply: text },
-        'event socket authentication failed (check the password); retrying',
-      );
+      this.#sessionRefused({ kind: 'auth-failed', detail: text.trim() || 'no reply text' });
       return;
     }
+    this.#answered = true;
     this.#transport.sessionAuthenticated();
     // Commands that waited for the session (or lost their socket) go out first, in order; what the
     // state listeners send comes after them.
     this.#replies.open();
-    if (this.#everConnected) this.#reconnects++;
+    const reconnect = this.#everConnected;
+    if (reconnect) this.#reconnects++;
     this.#everConnected = true;
-    this.#logger.info({ reconnects: this.#reconnects }, 'event socket connected and authenticated');
+    this.#link.connected(reconnect);
     this.#setState('connected');
   }
 
@@ -370,20 +432,19 @@ export class EslConnection {
     this.#replies.drop();
     if (this.#state === 'closed') return;
     if (this.#state === 'connected') {
-      this.#logger.warn('event socket connection lost; reconnecting');
+      this.#link.lost();
       this.#setState('reconnecting');
+    } else if (!this.#answered) {
+      // FreeSWITCH starting or stopping accepts and closes before the password is answered: still down.
+      this.#attemptFailed({ kind: 'unreachable', detail: 'closed before authentication' });
     }
   }
 
-  #onConnectFailed(error: Error, attempt: number, retryInMs: number): void {
+  #onConnectFailed(error: Error): void {
     this.#connectFailures++;
-    const code = (error as NodeJS.ErrnoException).code;
-    const fields = { code, attempt, retryInMs, err: code === undefined ? error : undefined };
-    // Loud on the first failure and every 10th, quiet in between: an absent FreeSWITCH is visible
-    // without flooding the log.
-    if (attempt === 1 || attempt % 10 === 0)
-      this.#logger.warn(fields, 'FreeSWITCH event socket unreachable; retrying');
-    else this.#logger.debug(fields, 'FreeSWITCH event socket unreachable; retrying');
+    // Counted, not logged: LinkWatch says once that FreeSWITCH is unreachable, and once that it is back.
+    const code = (error as NodeJS.ErrnoException).code ?? error.message;
+    this.#attemptFailed({ kind: 'unreachable', detail: code });
   }
 
   #onEventBody(body: Buffer, json: boolean): void {
@@ -416,9 +477,9 @@ export class EslConnection {
 
   #onOtherFrame(contentType: string | undefined): void {
     this.#otherFrames++;
-    if (contentType === 'text/disconnect-notice') this.#logger.info('FreeSWITCH sent a disconnect notice');
+    if (contentType === 'text/disconnect-notice') this.#logger.debug('FreeSWITCH sent a disconnect notice');
     else if (contentType === 'text/rude-rejection') {
-      this.#logger.error('FreeSWITCH rejected the connection (event socket ACL)');
+      this.#sessionRefused({ kind: 'rejected', detail: 'text/rude-rejection' });
     } else this.#logger.debug({ contentType }, 'frame ignored');
   }
 }

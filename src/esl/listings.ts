@@ -1,7 +1,41 @@
-// Reads the reply of `conference json_list` (FreeSWITCH's cJSON print: a tab-indented array of rooms with
-// their members, see trace 11) into room snapshots, and the reply of `show channels as json` into the call
-// direction of each channel (json_list does not say which members are calls FreeSWITCH placed).
-import type { MemberState, RoomSnapshot } from './room-view.js';
+// FreeSWITCH's listings read into plain rows, beside the decoding of its events: the reply of
+// `conference json_list` (its cJSON print: a tab-indented array of rooms with their members, trace 11) and
+// the reply of `show channels as json`, with the call direction of each channel (json_list does not say
+// which members are calls FreeSWITCH placed). The recovery and the room view both read them.
+
+/** One member of a room as json_list shows it. */
+export interface ListedMember {
+  /** FreeSWITCH's `Member-ID` (switch-wide counter): what mute/unmute/kick take. */
+  readonly id: number;
+  /** The member's channel uuid. */
+  readonly uuid: string | undefined;
+  /** Who the member is: the caller ID of an inbound call, the dialed number of a call FreeSWITCH placed. */
+  readonly number: string | undefined;
+  readonly name: string | undefined;
+  /** Joined with `+flags{moderator}`: dynconf's administrator. */
+  readonly moderator: boolean;
+  readonly talking: boolean;
+  /** Cannot speak (muted by the operator or a caller control). */
+  readonly muted: boolean;
+  /** Cannot hear. */
+  readonly deaf: boolean;
+  /** Holds the floor (the loudest recent speaker). */
+  readonly floor: boolean;
+  /** Epoch ms the member joined (from `join_time`). */
+  readonly joinedAt: number;
+}
+
+/** One room as json_list shows it. */
+export interface ListedRoom {
+  readonly name: string;
+  /** `Conference-Unique-ID`: a room created again under the same name gets a new one. */
+  readonly conferenceUuid: string | undefined;
+  readonly locked: boolean;
+  /** Epoch ms the room was created (from `run_time`). */
+  readonly createdAt: number;
+  /** As FreeSWITCH lists them. */
+  readonly members: readonly ListedMember[];
+}
 
 export type ParseResult<T> =
   | { readonly ok: true; readonly value: T }
@@ -23,7 +57,7 @@ const flag = (flags: Json, name: string): boolean | undefined =>
  * answer with no room) and an empty array are both "no rooms"; anything else that is not the JSON array
  * is an error naming what was wrong.
  */
-export function parseConferenceJsonList(body: string, now: number): ParseResult<RoomSnapshot[]> {
+export function parseConferenceJsonList(body: string, now: number): ParseResult<ListedRoom[]> {
   const text = body.trim();
   if (text === '' || /^\+OK No active conferences/i.test(text)) return { ok: true, value: [] };
   let parsed: unknown;
@@ -33,13 +67,13 @@ export function parseConferenceJsonList(body: string, now: number): ParseResult<
     return { ok: false, reason: `not JSON (${err instanceof Error ? err.message : String(err)})` };
   }
   if (!Array.isArray(parsed)) return { ok: false, reason: 'not a JSON array of rooms' };
-  const rooms: RoomSnapshot[] = [];
+  const rooms: ListedRoom[] = [];
   for (const entry of parsed) {
     if (!isObject(entry)) continue;
     const name = str(entry.conference_name);
     if (name === undefined) continue;
     const runTime = num(entry.run_time) ?? 0;
-    const members: MemberState[] = [];
+    const members: ListedMember[] = [];
     for (const m of Array.isArray(entry.members) ? entry.members : []) {
       if (!isObject(m)) continue;
       const id = num(m.id);
@@ -115,9 +149,9 @@ export function parseShowChannelsJson(body: string): ParseResult<ChannelRow[]> {
 
 /** Members of calls FreeSWITCH placed are shown by the number that was dialed, as events show them. */
 export function withCallDirections(
-  rooms: readonly RoomSnapshot[],
+  rooms: readonly ListedRoom[],
   channels: readonly ChannelRow[],
-): RoomSnapshot[] {
+): ListedRoom[] {
   const byUuid = new Map(channels.map((c) => [c.uuid, c]));
   return rooms.map((room) => ({
     ...room,

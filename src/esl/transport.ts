@@ -1,11 +1,14 @@
-// The socket under the connection: connects (and reconnects with backoff), frames the byte stream with
-// esl-lite's FreeSwitchParser (patched for framing in patches/esl-lite+3.2.0.patch), and hands each frame
-// on by its Content-Type: the auth request and the replies to the session (connection.ts, reply-queue.ts),
-// events straight to the decoder. It knows nothing of commands beyond writing their bytes.
+// The socket under the connection: connects (and reconnects, see reconnect.ts for how often), frames the
+// byte stream with esl-lite's FreeSwitchParser (patched for framing in patches/esl-lite+3.2.0.patch), and
+// hands each frame on by its Content-Type: the auth request and the replies to the session (connection.ts,
+// reply-queue.ts), events straight to the decoder. It knows nothing of commands beyond writing their bytes.
 import { connect as netConnect, type Socket } from 'node:net';
 import { FreeSwitchParser, FreeSwitchParserFramingError } from 'esl-lite';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../log.js';
+import { type Backoff, jitteredDelay } from './reconnect.js';
+
+export { type Backoff, retryDelay } from './reconnect.js';
 
 /** FreeSWITCH's answer to the oldest command it has not answered yet. */
 export type Reply =
@@ -13,13 +16,6 @@ export type Reply =
   | { readonly type: 'command/reply'; readonly text: string | undefined }
   /** `api`: the outcome is the body (the command's output, `-ERR …` on failure). */
   | { readonly type: 'api/response'; readonly body: Buffer };
-
-export interface Backoff {
-  /** First retry delay, ms (default 250). */
-  initialMs?: number;
-  /** Longest retry delay, ms (default 5000). */
-  maxMs?: number;
-}
 
 export interface TransportHooks {
   /** TCP is up; FreeSWITCH will send `auth/request`. */
@@ -30,7 +26,7 @@ export interface TransportHooks {
   reply(reply: Reply): void;
   /** The socket closed (remote close, error, or our own end()). */
   socketClosed(): void;
-  /** A connection attempt failed; the next one starts after `retryInMs`. */
+  /** A connection attempt failed (refused, timed out); the next one starts after `retryInMs`. */
   connectFailed(error: Error, attempt: number, retryInMs: number): void;
   /** A `text/event-json` (`json: true`) or `text/event-plain` body. */
   eventBody(body: Buffer, json: boolean): void;
@@ -49,18 +45,27 @@ export interface TransportHooks {
 export interface TransportOptions {
   host: string;
   port: number;
-  /** Give up a connection attempt after this long (a host that drops packets never refuses). */
+  /**
+   * Give up a connection attempt after this long (a host that drops packets never refuses); the next
+   * attempt then starts at once, so a silent host is asked again at this pace.
+   */
   connectTimeoutMs: number;
   clock: Clock;
   backoff: Required<Backoff>;
+  /** Draws the jitter of each wait (values in [0, 1)). */
+  random: () => number;
   logger: Logger;
   hooks: TransportHooks;
 }
 
-/** Retry delay after `attempt` consecutive failures: initial × 2^(attempt-1), capped. */
-export function retryDelay(backoff: Required<Backoff>, attempt: number): number {
-  return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(30, Math.max(0, attempt - 1)));
-}
+/** How one socket ended, which decides the wait before the next attempt. */
+type SocketEnd =
+  /** FreeSWITCH accepted the password: the next attempt comes quickly. */
+  | 'authenticated'
+  /** FreeSWITCH said no (password, ACL): it is there, so asking again soon is pointless. */
+  | 'refused'
+  /** Closed before the password was answered (FreeSWITCH starting or stopping), or garbage: a failure. */
+  | 'failed';
 
 export class EslTransport {
   #running = true;
@@ -70,6 +75,8 @@ export class EslTransport {
   #timer: TimerHandle | undefined;
   /** FreeSWITCH accepted our password on the current socket (see sessionAuthenticated()). */
   #authenticated = false;
+  /** FreeSWITCH refused this socket's session (see sessionRefused()). */
+  #refused = false;
   readonly #options: TransportOptions;
 
   constructor(options: TransportOptions) {
@@ -101,6 +108,15 @@ export class EslTransport {
     this.#authenticated = true;
   }
 
+  /**
+   * FreeSWITCH refused this socket's session (a wrong password, the event socket's ACL): the socket is
+   * closed (FreeSWITCH closes it too, but need not) and the next attempt waits `backoff.refusedMs`.
+   */
+  sessionRefused(): void {
+    this.#refused = true;
+    this.#socket?.destroy();
+  }
+
   end(): void {
     this.#running = false;
     this.#timer?.cancel();
@@ -111,8 +127,9 @@ export class EslTransport {
 
   /** Connects, reads, reconnects, until end(); resolves once the last socket is closed. */
   async run(): Promise<void> {
-    // Failures in a row: refused connections and sessions that ended before authenticating (a wrong
-    // password makes FreeSWITCH close at once) both back off, so neither becomes a busy loop.
+    const { backoff, hooks } = this.#options;
+    // Failures in a row: refused connections, attempts that timed out and sessions that ended before
+    // authenticating all count, so none of them becomes a busy loop.
     let failures = 0;
     while (this.#running) {
       const opened = await this.#open();
@@ -120,29 +137,37 @@ export class EslTransport {
         if (!(opened instanceof Error)) opened.destroy();
         break;
       }
+      let wait: number;
       if (opened instanceof Error) {
         failures++;
-        const delay = retryDelay(this.#options.backoff, failures);
-        this.#options.hooks.connectFailed(opened, failures, delay);
-        await this.#sleep(delay);
-        continue;
+        // An attempt that timed out has waited its turn already: the next one starts at once.
+        const timedOut = (opened as NodeJS.ErrnoException).code === 'ETIMEDOUT';
+        wait = timedOut ? 0 : this.#retryWait(failures);
+        hooks.connectFailed(opened, failures, wait);
+      } else {
+        const end = await this.#read(opened);
+        if (end === 'authenticated') {
+          failures = 0;
+          wait = this.#retryWait(1);
+        } else {
+          failures++;
+          wait = end === 'refused' ? backoff.refusedMs : this.#retryWait(failures);
+        }
       }
-      const framingError = await this.#read(opened);
-      // A peer that authenticates and then sends garbage is a failure too: its reconnections back off.
-      const clean = this.#authenticated && !framingError;
-      failures = clean ? 0 : failures + 1;
-      if (this.#running)
-        await this.#sleep(
-          clean ? this.#options.backoff.initialMs : retryDelay(this.#options.backoff, failures),
-        );
+      if (this.#running) await this.#sleep(wait);
     }
   }
 
-  /** Reads one socket's frames until it closes; returns whether it ended on a framing error. */
-  async #read(socket: Socket): Promise<boolean> {
+  #retryWait(failures: number): number {
+    return jitteredDelay(this.#options.backoff, failures, this.#options.random);
+  }
+
+  /** Reads one socket's frames until it closes; returns how the socket ended. */
+  async #read(socket: Socket): Promise<SocketEnd> {
     const { hooks, logger } = this.#options;
     this.#socket = socket;
     this.#authenticated = false;
+    this.#refused = false;
     socket.on('error', (err) => logger.debug({ err }, 'event socket error'));
     hooks.socketOpened();
     let framingError = false;
@@ -180,7 +205,9 @@ export class EslTransport {
       socket.destroy();
       hooks.socketClosed();
     }
-    return framingError;
+    // A peer that authenticates and then sends garbage is a failure too: its reconnections back off.
+    if (this.#refused) return 'refused';
+    return this.#authenticated && !framingError ? 'authenticated' : 'failed';
   }
 
   /** One connection attempt: the socket, or why it failed (refused, timed out, ended by end()). */

@@ -173,7 +173,17 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
         type: 'array',
         items: {
           type: 'object',
-          properties: { id: { type: 'string' }, connection: { type: 'string' }, synced: { type: 'boolean' } },
+          properties: {
+            id: { type: 'string' },
+            connection: { type: 'string' },
+            synced: { type: 'boolean' },
+            since: {
+              type: ['string', 'null'],
+              format: 'date-time',
+              description: 'Connected since, or down since',
+            },
+            reason: { type: 'string', description: 'Why the node is not connected (absent while it is)' },
+          },
         },
       },
       generatedAt: { type: 'string', format: 'date-time' },
@@ -199,11 +209,34 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       rule: { type: 'string', description: 'The routing rule that allowed the number' },
     },
   },
+  NodeLink: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', description: 'host:port of its event socket' },
+      state: { type: 'string', enum: ['connecting', 'connected', 'reconnecting', 'closed'] },
+      connected: { type: 'boolean' },
+      since: {
+        type: ['string', 'null'],
+        format: 'date-time',
+        description: 'Connected since, or down since (since the start, before the first connection)',
+      },
+      forSeconds: { type: 'integer', description: 'Whole seconds since `since`' },
+      reason: {
+        type: 'string',
+        description:
+          'Why it is not connected (absent while it is): `authentication failed: check eventSocket.password`, an ACL rejection, or `event socket reconnecting (down N s)`',
+      },
+    },
+  },
   Node: {
     type: 'object',
     properties: {
       id: { type: 'string', description: 'host:port of its event socket' },
       state: { type: 'string', enum: ['connecting', 'connected', 'reconnecting', 'closed'] },
+      connected: { type: 'boolean' },
+      since: { type: ['string', 'null'], format: 'date-time', description: 'Connected since, or down since' },
+      forSeconds: { type: 'integer', description: 'Whole seconds since `since`' },
+      reason: { type: 'string', description: 'Why it is not connected (absent while it is)' },
       host: { type: 'string' },
       port: { type: 'integer' },
       reconnects: { type: 'integer' },
@@ -258,15 +291,26 @@ export const ROUTES = {
     url: '/readyz',
     operationId: 'readyz',
     summary: 'Readiness: the event socket to FreeSWITCH is connected',
+    description: 'Each node: connected or not, since when, and why not.',
     tag: 'health',
     auth: 'none',
     responses: {
-      200: { description: 'Ready', schema: { type: 'object', properties: { status: { const: 'ready' } } } },
+      200: {
+        description: 'Ready',
+        schema: {
+          type: 'object',
+          properties: { status: { const: 'ready' }, nodes: { type: 'array', items: ref('NodeLink') } },
+        },
+      },
       503: {
         description: 'Not connected to FreeSWITCH',
         schema: {
           type: 'object',
-          properties: { status: { const: 'not ready' }, reason: { type: 'string' } },
+          properties: {
+            status: { const: 'not ready' },
+            reason: { type: 'string' },
+            nodes: { type: 'array', items: ref('NodeLink') },
+          },
         },
       },
     },

@@ -1,7 +1,7 @@
 // dynconf's HTTP side: health checks, operator API, metrics, OpenAPI document and the live dashboard.
 export { type JsonSchema, ROUTES, type RouteSpec } from './api-spec.js';
-export { type InvitationEnded, type InvitationResult, Invitations } from './invitations.js';
 export { openApiDocument } from './openapi.js';
+export type { InvitationEnded, InvitationResult } from './operator-requests.js';
 export {
   type OperatorApi,
   type OperatorApiOptions,

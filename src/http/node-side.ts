@@ -1,28 +1,39 @@
 // The HTTP side's view of one FreeSWITCH node: its rooms (room view kept in sync over the node's event
-// socket), the legs dynconf knows there, the invitations the operator placed there and the controls that
-// act on its rooms. With several nodes (config eventSockets) there is one of these per node.
+// socket), and the runtime's operator desk of that node (the legs dynconf knows there, the invitations the
+// operator placed there, the controls that act on its rooms). With several nodes (config eventSockets)
+// there is one of these per node.
 import type { Config } from '../config/index.js';
-import type { StateChange } from '../esl/connection.js';
-import type { DynconfEvent } from '../esl/events.js';
 import type { Logger } from '../log.js';
 import {
   type CommandPort,
   type DynconfMetrics,
   instrumentCommands,
+  outcomeLabel,
   watchConnection,
 } from '../metrics/index.js';
 import { RoomSync, RoomView } from '../room-view/index.js';
-import { type InvitationEnded, Invitations, type RoomStatus } from './invitations.js';
-import { LegDirectory } from './legs.js';
-import type { CommandLink } from './outcome.js';
-import { RoomControl } from './room-control.js';
+import {
+  createOperatorDesk,
+  type DeskConnection,
+  type LinkStatus,
+  type OperatorDesk,
+  type StandaloneDesk,
+} from '../runtime/operator/index.js';
+import {
+  type InvitationEnded,
+  invitationEnded,
+  OperatorRequests,
+  type RoomStatus,
+} from './operator-requests.js';
 import { activityOf, type SessionSnapshot } from './views.js';
 
 /** The event-socket connection as the HTTP side uses it (EslConnection, or the controller's). */
-export interface OperatorConnection extends CommandLink, CommandPort {
+export interface OperatorConnection extends DeskConnection, CommandPort {
   readonly reconnects?: number;
-  onEvent(listener: (event: DynconfEvent) => void): () => void;
-  onStateChange(listener: (change: StateChange) => void): () => void;
+  /** Connected or not, since when, why not (EslConnection; optional for stand-ins). */
+  status?(): LinkStatus;
+  /** Changes of status() that are not state changes too (a refused password while connecting). */
+  onStatusChange?(listener: (status: LinkStatus) => void): () => void;
 }
 
 /** One FreeSWITCH node as the operator API sees it. */
@@ -32,6 +43,12 @@ export interface OperatorNode {
   readonly connection: OperatorConnection;
   /** The administrator sessions of this node's runtime. */
   readonly sessions?: () => readonly SessionSnapshot[];
+  /**
+   * This node's runtime's operator desk (Runtime.operator): the operator's calls then share the caps,
+   * counters and recovery of the keypad's. Without it, the HTTP side makes a desk of its own over
+   * `connection` (no keypad session shares its caps).
+   */
+  readonly operator?: OperatorDesk;
 }
 
 export interface NodeSideOptions {
@@ -49,9 +66,11 @@ export class NodeSide {
   readonly connection: OperatorConnection;
   readonly view: RoomView;
   readonly sync: RoomSync;
-  readonly legs = new LegDirectory();
-  readonly invitations: Invitations;
-  readonly control: RoomControl;
+  readonly desk: OperatorDesk;
+  /** The operator's requests on this node, answered as HTTP answers. */
+  readonly requests: OperatorRequests;
+  /** A desk the HTTP side made itself (no runtime given): closed with it. */
+  readonly #ownDesk: StandaloneDesk | undefined;
   readonly #sessions: () => readonly SessionSnapshot[];
   readonly #unsubscribe: (() => void)[] = [];
 
@@ -70,40 +89,43 @@ export class NodeSide {
         return connection.state;
       },
       api: timed.api,
-      bgapi: timed.bgapi,
-      onEvent: (listener: (event: DynconfEvent) => void) => connection.onEvent(listener),
-      onStateChange: (listener: (change: StateChange) => void) => connection.onStateChange(listener),
+      onEvent: connection.onEvent.bind(connection),
+      onStateChange: connection.onStateChange.bind(connection),
     };
     this.view = new RoomView({ logger });
     this.sync = new RoomSync({ source: link, view: this.view, logger, timeoutMs });
-    this.invitations = new Invitations({
-      config,
-      link,
-      metrics,
-      logger,
+    if (node.operator === undefined) {
+      this.#ownDesk = createOperatorDesk({ config, logger, port: timed, connection: link });
+      this.desk = this.#ownDesk;
+    } else {
+      this.#ownDesk = undefined;
+      this.desk = node.operator;
+    }
+    this.requests = new OperatorRequests({
+      desk: this.desk,
+      connection: () => connection.state,
       roomStatus: (room) => this.roomStatus(room),
+      room: (name) => this.view.room(name),
     });
-    this.control = new RoomControl({ link, room: (name) => this.view.room(name), timeoutMs });
     this.#unsubscribe.push(
-      connection.onEvent((event) => {
-        this.legs.observe(event);
-        changed();
-      }),
-      connection.onStateChange((change) => {
-        // Hang-ups may have been missed while the socket was down.
-        if (change.state === 'connected' && change.previous === 'reconnecting') this.legs.clear();
-        changed();
-      }),
+      connection.onEvent(() => changed()),
+      connection.onStateChange(() => changed()),
       this.view.onChange((change) => {
         if (change.kind === 'destroyed' && this.roomStatus(change.room) === 'unknown') {
-          this.invitations.roomGone(change.room);
+          this.desk.roomGone(change.room);
         }
         changed();
       }),
       this.sync.onSyncChange(() => changed()),
-      this.invitations.onChange(() => changed()),
-      this.invitations.onEnded((ended) => options.invitationEnded({ ...ended, node: node.id })),
+      this.desk.onChange(() => changed()),
+      this.desk.onInvitation((report) => {
+        // Counted like the keypad's (src/metrics/invitations.ts), labelled as the operator's.
+        metrics.invitation(outcomeLabel(report.ending), 'api');
+        const ended = invitationEnded(report);
+        if (ended !== undefined) options.invitationEnded({ ...ended, node: node.id });
+      }),
       watchConnection(connection, metrics, node.id),
+      connection.onStatusChange?.(() => changed()) ?? (() => {}),
     );
   }
 
@@ -130,9 +152,12 @@ export class NodeSide {
     return referred ? 'session' : 'unknown';
   }
 
-  /** Hangs up invitations still ringing and lets go of the connection's events. */
+  /**
+   * Lets go of the connection's events; a desk of its own hangs up its calls still ringing first (the
+   * runtime's desk is the runtime's to drain).
+   */
   async close(): Promise<void> {
-    await this.invitations.close();
+    await this.#ownDesk?.close();
     for (const off of this.#unsubscribe.splice(0)) off();
     this.sync.stop();
   }

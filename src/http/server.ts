@@ -9,13 +9,14 @@ import { loadDashboardAssets } from '../dashboard/assets.js';
 import type { Logger } from '../log.js';
 import { DynconfMetrics, followRuntimeTotals, type RuntimeTotals } from '../metrics/index.js';
 import type { RoomView } from '../room-view/index.js';
+import type { MemberAction, OperatorDesk, RoomAction } from '../runtime/operator/index.js';
 import { ROUTES, type RouteSpec } from './api-spec.js';
 import { authenticate, SESSION_COOKIE, sessionValue } from './auth.js';
+import { linkReason, linkSample, nodeLink } from './link-view.js';
 import { LiveHub } from './live.js';
 import { NodeSide, type OperatorConnection, type OperatorNode } from './node-side.js';
 import { openApiDocument } from './openapi.js';
 import { type Outcome, refused } from './outcome.js';
-import type { MemberAction, RoomAction } from './room-control.js';
 import { validationMessage } from './validation.js';
 import { activityOf, type RoomsPayload, roomsPayload, type SessionSnapshot } from './views.js';
 
@@ -28,7 +29,9 @@ export interface OperatorApiOptions {
   readonly connection?: OperatorConnection;
   /** With `connection`: the controller's administrator sessions (Controller.sessions). */
   readonly sessions?: () => readonly SessionSnapshot[];
-  /** Several FreeSWITCH nodes (config eventSockets), instead of `connection` and `sessions`. */
+  /** With `connection`: the runtime's operator desk (Runtime.operator), see OperatorNode.operator. */
+  readonly operator?: OperatorDesk;
+  /** Several FreeSWITCH nodes (config eventSockets), instead of `connection`, `sessions` and `operator`. */
   readonly nodes?: readonly OperatorNode[];
   /** The controller's totals (Controller.stats), for /status and the PIN metrics. */
   readonly stats?: () => RuntimeTotals;
@@ -103,10 +106,12 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
         node: side.id,
         rooms: side.view.rooms(),
         sessions: side.sessions(),
-        invitations: side.invitations.pending(),
-        legs: side.legs,
+        invitations: side.requests.pending(),
+        legs: side.desk,
         synced: side.sync.synced,
         connection: side.connection.state,
+        since: nodeLink(side.id, side.connection).since,
+        reason: side.connection.state === 'connected' ? undefined : liveReason(side.connection),
       })),
       Date.now(),
     );
@@ -127,8 +132,7 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
       rooms: sides.reduce((n, side) => n + side.view.size, 0),
       members: sides.reduce((n, side) => n + side.view.memberCount, 0),
     }),
-    connected: () =>
-      Object.fromEntries(sides.map((side) => [side.id, side.connection.state === 'connected'])),
+    links: () => Object.fromEntries(sides.map((side) => [side.id, linkSample(side.connection)])),
   });
   // Administrators' states change inside the controller without an event of their own: compare now and then.
   let lastSessions = '';
@@ -218,12 +222,11 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
 
   route(ROUTES.healthz, () => ({ status: 'ok' }));
   route(ROUTES.readyz, (_request, reply) => {
-    const down = notReady();
-    if (down.length === 0) return { status: 'ready' };
-    const reason = down
-      .map((side) => `${sides.length > 1 ? `${side.id} ` : ''}event socket ${side.connection.state}`)
-      .join(', ');
-    return reply.code(503).send({ status: 'not ready', reason });
+    const nodes = sides.map((side) => nodeLink(side.id, side.connection));
+    const down = nodes.filter((node) => !node.connected);
+    if (down.length === 0) return { status: 'ready', nodes };
+    const reason = down.map((node) => `${sides.length > 1 ? `${node.id} ` : ''}${node.reason}`).join(', ');
+    return reply.code(503).send({ status: 'not ready', reason, nodes });
   });
   route(ROUTES.status, () => {
     const byActivity: Record<string, number> = {};
@@ -234,8 +237,7 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
     const nodes = sides.map((side) => {
       const [host = '', port = ''] = splitHostPort(side.id);
       return {
-        id: side.id,
-        state: side.connection.state,
+        ...nodeLink(side.id, side.connection),
         host,
         port: Number(port),
         reconnects: side.connection.reconnects ?? 0,
@@ -254,7 +256,7 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
       rooms: sides.reduce((n, side) => n + side.view.size, 0),
       members: sides.reduce((n, side) => n + side.view.memberCount, 0),
       administrators: byActivity,
-      invitationsCalling: sides.reduce((n, side) => n + side.invitations.pending().length, 0),
+      invitationsCalling: sides.reduce((n, side) => n + side.requests.pending().length, 0),
       counters: countersOf(options.stats?.()),
     };
   });
@@ -273,13 +275,13 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
     const { room } = request.params as { room: string };
     const { number } = request.body as { number: string };
     const side = sideFor(room);
-    return answer(reply, side === undefined ? noRoom(room) : await side.invitations.invite(room, number));
+    return answer(reply, side === undefined ? noRoom(room) : await side.requests.invite(room, number));
   });
   const memberRoute = (spec: RouteSpec, action: MemberAction) =>
     route(spec, async (request, reply) => {
       const { room, id } = request.params as { room: string; id: number };
       const side = sideFor(room);
-      return answer(reply, side === undefined ? noRoom(room) : await side.control.member(room, id, action));
+      return answer(reply, side === undefined ? noRoom(room) : await side.requests.member(room, id, action));
     });
   memberRoute(ROUTES.muteMember, 'mute');
   memberRoute(ROUTES.unmuteMember, 'unmute');
@@ -288,7 +290,7 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
     route(spec, async (request, reply) => {
       const { room } = request.params as { room: string };
       const side = sideFor(room);
-      return answer(reply, side === undefined ? noRoom(room) : await side.control.room(room, action));
+      return answer(reply, side === undefined ? noRoom(room) : await side.requests.room(room, action));
     });
   roomRoute(ROUTES.lockRoom, 'lock');
   roomRoute(ROUTES.unlockRoom, 'unlock');
@@ -430,6 +432,7 @@ function operatorNodes(options: OperatorApiOptions): readonly OperatorNode[] {
       id: `${host}:${port}`,
       connection: options.connection,
       ...(options.sessions === undefined ? {} : { sessions: options.sessions }),
+      ...(options.operator === undefined ? {} : { operator: options.operator }),
     },
   ];
 }
@@ -455,4 +458,9 @@ function waitSynced(side: NodeSide, timeoutMs: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** Why a node is not connected, without a duration: the live view shows `since` beside it. */
+function liveReason(connection: OperatorConnection): string {
+  return linkReason(connection.state, connection.status?.(), false);
 }

@@ -2,9 +2,15 @@
 // administrator sessions (what each administrator is doing now) and the invitations the operator placed.
 // A session's room is listed even while FreeSWITCH has no such room (an administrator alone in it who
 // pressed 0 to dial: FreeSWITCH destroys an empty room), marked `live: false`.
-import type { ConnectionState } from '../esl/connection.js';
 import type { MemberState, RoomState } from '../room-view/index.js';
-import type { LegDirectory } from './legs.js';
+import type { ConnectionState, InvitationSnapshot, LegInfo } from '../runtime/operator/index.js';
+
+export type { InvitationSnapshot };
+
+/** Who is on the legs dynconf deals with (the runtime's channel table, OperatorDesk.leg). */
+export interface LegLookup {
+  leg(uuid: string | undefined): LegInfo | undefined;
+}
 
 /** What the API reads of an administrator session (the runtime's SessionView has these fields). */
 export interface SessionSnapshot {
@@ -92,6 +98,10 @@ export interface ApiNode {
   readonly connection: ConnectionState;
   /** Its rooms were read from FreeSWITCH on the current connection (false while disconnected). */
   readonly synced: boolean;
+  /** Connected since, or down since (ISO 8601), when the connection says. */
+  readonly since: string | null;
+  /** Why it is not connected (absent while it is). */
+  readonly reason?: string;
 }
 
 export interface RoomsPayload {
@@ -104,22 +114,17 @@ export interface RoomsPayload {
   readonly rooms: readonly ApiRoom[];
 }
 
-export interface InvitationSnapshot {
-  readonly uuid: string;
-  readonly room: string;
-  readonly number: string;
-  readonly startedAt: number;
-}
-
 /** What one node contributes to the picture. */
 export interface NodeInputs {
   readonly node: string;
   readonly rooms: readonly RoomState[];
   readonly sessions: readonly SessionSnapshot[];
   readonly invitations: readonly InvitationSnapshot[];
-  readonly legs: LegDirectory;
+  readonly legs: LegLookup;
   readonly synced: boolean;
   readonly connection: ConnectionState;
+  readonly since?: string | null;
+  readonly reason?: string | undefined;
 }
 
 export function activityOf(state: string): AdministratorActivity {
@@ -138,17 +143,17 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 function administratorOf(
   session: SessionSnapshot,
   room: RoomState | undefined,
-  legs: LegDirectory,
+  legs: LegLookup,
 ): ApiAdministrator {
   const asMember = room?.members.find((m) => m.uuid === session.adminUuid);
-  const leg = legs.get(session.adminUuid);
+  const leg = legs.leg(session.adminUuid);
   const activity = activityOf(session.state);
   const calling = activity === 'ringing' || activity === 'talking-privately' || activity === 'voicemail';
   const invitee =
     calling && session.inviteeUuid !== undefined
       ? {
           uuid: session.inviteeUuid,
-          number: legs.get(session.inviteeUuid)?.number ?? null,
+          number: legs.leg(session.inviteeUuid)?.number ?? null,
           status: session.inviteeStatus ?? null,
         }
       : null;
@@ -166,9 +171,9 @@ function administratorOf(
   };
 }
 
-function memberOf(member: MemberState, adminUuids: ReadonlySet<string>, legs: LegDirectory): ApiMember {
+function memberOf(member: MemberState, adminUuids: ReadonlySet<string>, legs: LegLookup): ApiMember {
   // A leg dynconf knows from before it joined (an invitee) may say who it is when the member event does not.
-  const leg = legs.get(member.uuid);
+  const leg = legs.leg(member.uuid);
   return {
     id: member.id,
     uuid: member.uuid ?? null,
@@ -190,7 +195,13 @@ export function roomsPayload(nodes: readonly NodeInputs[], now: number): RoomsPa
   return {
     synced: nodes.every((n) => n.synced),
     connection: down?.connection ?? 'connected',
-    nodes: nodes.map((n) => ({ id: n.node, connection: n.connection, synced: n.synced })),
+    nodes: nodes.map((n) => ({
+      id: n.node,
+      connection: n.connection,
+      synced: n.synced,
+      since: n.since ?? null,
+      ...(n.reason === undefined ? {} : { reason: n.reason }),
+    })),
     generatedAt: iso(now),
     rooms: nodes.flatMap(nodeRooms),
   };

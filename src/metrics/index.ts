@@ -7,7 +7,7 @@ export {
   type WatchedConnection,
   watchConnection,
 } from './feeds.js';
-export { InvitationOutcomes, OUTCOME_OF_FAILURE } from './invitations.js';
+export { InvitationOutcomes, OUTCOME_OF_FAILURE, outcomeLabel } from './invitations.js';
 export {
   type CommandKind,
   type CommandResult,
@@ -18,6 +18,7 @@ export {
   type LockoutReason,
   type MetricsOptions,
   type MetricsSources,
+  type NodeLinkSample,
   SESSION_STATES,
 } from './metrics.js';
 export { type RuntimeMetricsHooks, runtimeMetricsHooks } from './runtime.js';

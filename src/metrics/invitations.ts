@@ -16,6 +16,11 @@ export const OUTCOME_OF_FAILURE: Readonly<Record<InviteFailure, InvitationOutcom
   failed: 'failed',
 };
 
+/** How an invitation ended in the runtime's words (`answered`, `cancelled`, or why it failed) → the label. */
+export function outcomeLabel(ending: 'answered' | 'cancelled' | InviteFailure): InvitationOutcome {
+  return ending === 'answered' || ending === 'cancelled' ? ending : OUTCOME_OF_FAILURE[ending];
+}
+
 interface Pending {
   readonly legId: string;
   answered: boolean;

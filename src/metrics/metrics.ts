@@ -47,6 +47,17 @@ export interface MetricsSources {
   rooms?: () => { readonly rooms: number; readonly members: number };
   /** Whether each node's event socket is connected now, by node id (`host:port`). */
   connected?: () => Readonly<Record<string, boolean>>;
+  /** Each node's event socket now, by node id: `connected` as above, plus how long it has been down. */
+  links?: () => Readonly<Record<string, NodeLinkSample>>;
+}
+
+/** One node's event socket at scrape time. */
+export interface NodeLinkSample {
+  readonly connected: boolean;
+  /** Seconds since the socket went down (or since the start, before the first connection); 0 while up. */
+  readonly downSeconds: number;
+  /** FreeSWITCH refuses the password or turns the connection away (ACL): not down, misconfigured. */
+  readonly refused: boolean;
 }
 
 export interface MetricsOptions {
@@ -73,6 +84,8 @@ export class DynconfMetrics {
   readonly #rooms: Gauge;
   readonly #members: Gauge;
   readonly #connected: Gauge<'node'>;
+  readonly #downSeconds: Gauge<'node'>;
+  readonly #refused: Gauge<'node'>;
   readonly #invitations: Counter<'outcome' | 'source'>;
   readonly #pinFailures: Counter;
   readonly #lockouts: Counter<'reason'>;
@@ -102,6 +115,18 @@ export class DynconfMetrics {
     this.#connected = new Gauge({
       name: 'dynconf_event_socket_connected',
       help: 'Per FreeSWITCH node (host:port): 1 while its event socket is connected and authenticated, else 0',
+      labelNames: ['node'],
+      registers,
+    });
+    this.#downSeconds = new Gauge({
+      name: 'dynconf_event_socket_disconnected_seconds',
+      help: 'Per FreeSWITCH node (host:port): seconds since its event socket went down (since the start before the first connection); 0 while connected',
+      labelNames: ['node'],
+      registers,
+    });
+    this.#refused = new Gauge({
+      name: 'dynconf_event_socket_auth_failed',
+      help: 'Per FreeSWITCH node (host:port): 1 while FreeSWITCH refuses the event-socket password or its ACL turns dynconf away, else 0',
       labelNames: ['node'],
       registers,
     });
@@ -231,7 +256,7 @@ export class DynconfMetrics {
   }
 
   #readGauges(): void {
-    const { sessions, rooms, connected } = this.#sources;
+    const { sessions, rooms, connected, links } = this.#sources;
     if (sessions !== undefined) {
       const counts = new Map<string, number>(SESSION_STATES.map((s) => [s, 0]));
       for (const session of this.#safe(sessions) ?? []) {
@@ -249,6 +274,13 @@ export class DynconfMetrics {
     const up = connected === undefined ? undefined : this.#safe(connected);
     if (up !== undefined)
       for (const [node, isUp] of Object.entries(up)) this.#connected.set({ node }, isUp ? 1 : 0);
+    const samples = links === undefined ? undefined : this.#safe(links);
+    if (samples !== undefined)
+      for (const [node, link] of Object.entries(samples)) {
+        this.#connected.set({ node }, link.connected ? 1 : 0);
+        this.#downSeconds.set({ node }, link.connected ? 0 : Math.max(0, link.downSeconds));
+        this.#refused.set({ node }, link.refused ? 1 : 0);
+      }
   }
 
   #safe<T>(read: () => T): T | undefined {

@@ -1,6 +1,6 @@
 // Sorts FreeSWITCH's channels by what they are to dynconf (pure): administrators with a session mark,
-// callers of the access number nobody serves yet, legs dynconf called or holds for an administrator, and
-// everything else (left alone).
+// callers of the access number nobody serves yet, legs dynconf called or holds for an administrator, legs
+// it called for the operator, and everything else (left alone).
 import {
   CURRENT_APPLICATION,
   DIAL_VARIABLE,
@@ -27,12 +27,15 @@ export interface RecoveryPlan {
   readonly accessCallers: readonly ChannelFacts[];
   /** Legs marked `dynconf_admin=<uuid>` (invitees, flow 2's other party), by administrator uuid. */
   readonly byAdmin: ReadonlyMap<string, readonly ChannelFacts[]>;
+  /** Legs the operator called into a room (`dynconf_role=guest`). */
+  readonly guests: readonly ChannelFacts[];
 }
 
 export function planRecovery(state: SwitchState): RecoveryPlan {
   const admins = new Map<string, MarkedAdmin>();
   const accessCallers: ChannelFacts[] = [];
   const byAdmin = new Map<string, ChannelFacts[]>();
+  const guests: ChannelFacts[] = [];
   for (const facts of state.channels.values()) {
     const variable = (name: string) => facts.info.variable(name);
     const marks = readAdminMarks(variable);
@@ -45,6 +48,10 @@ export function planRecovery(state: SwitchState): RecoveryPlan {
       byAdmin.set(admin, [...(byAdmin.get(admin) ?? []), facts]);
       continue;
     }
+    if (variable(MARK.role) === ROLE.guest) {
+      guests.push(facts);
+      continue;
+    }
     if (
       variable(MARK.role) === ROLE.admin &&
       facts.info.direction === 'inbound' &&
@@ -55,7 +62,7 @@ export function planRecovery(state: SwitchState): RecoveryPlan {
       accessCallers.push(facts);
     }
   }
-  return { admins, accessCallers, byAdmin };
+  return { admins, accessCallers, byAdmin, guests };
 }
 
 export function legFacts(facts: ChannelFacts | undefined): LegFacts {
@@ -109,6 +116,12 @@ export function straysOf(legs: readonly ChannelFacts[], known: (uuid: string) =>
         !known(leg.uuid),
     )
     .map((leg) => leg.uuid);
+}
+
+/** The room a leg of the operator's was called into. */
+export function guestRoom(facts: ChannelFacts): string | undefined {
+  const room = facts.info.variable(MARK.room);
+  return room === undefined || room === '' ? undefined : room;
 }
 
 /**

@@ -5,8 +5,8 @@
 // Two rounds. `reconcileLegs` reports legs that went away as the events the machine missed (the admin,
 // the other party, the invitee hung up) and tidies legs the machine no longer wants (hung up but still
 // there, handed to the room but not in it, unknown to it). If none of that moved the machine,
-// `reconcileState` finishes what the state stands for: it re-asks an entry whose result may be lost (PIN,
-// number), re-sends a move that did not happen (admin into the room, the private bridge, the call
+// `reconcileState` finishes what the state stands for: it re-asks an entry whose result may be lost or
+// that a restored session finds running (PIN, number: the prompt is played again at once), re-sends a move that did not happen (admin into the room, the private bridge, the call
 // restored), reports what did happen (answered, rebridged, in the room), and re-arms the deadlines.
 import type { EffectRequest, SessionContext, SessionEvent } from '../../machines/index.js';
 
@@ -62,9 +62,9 @@ export type RecoveryStep =
   /** An effect to carry out again (every effect is idempotent). */
   | { readonly kind: 'effect'; readonly effect: EffectRequest }
   /**
-   * The PIN or number entry on the administrator's leg is still there: `running` (wait for its result)
-   * or `completed` (its result is on the channel, unread). A session of this controller already waits
-   * for it (feed it the result); a restored one takes it over. Where neither holds, it is asked again.
+   * The PIN or number entry on the administrator's leg is still there: `running` (a session of this
+   * controller waits for its result) or `completed` (its result is on the channel, unread: fed to the
+   * session's collection, or taken over by a restored session). Where neither holds, it is asked again.
    */
   | {
       readonly kind: 'entry';
@@ -189,8 +189,12 @@ export function reconcileState(input: ReconcileInput): RecoveryStep[] {
 }
 
 /**
- * The entry the machine waits for: taken over if it still runs or its result is unread on the channel;
- * else asked again (its result was lost; a prompt running is cut short). False when asked again.
+ * The entry the machine waits for: its result is taken over when it is unread on the channel; an entry
+ * still running is left to this controller's own collection, which waits for it. Anything else is asked
+ * again at once (the prompt played again, the one running cut short): a result that was lost, and an
+ * entry a restored session finds running. That entry's prompt was heard before the controller went away
+ * and its wait may have most of its time to go; taking it over would leave the caller in silence until
+ * then, and the keys typed meanwhile may be half a PIN. False when asked again.
  */
 function takeOverEntry(
   input: ReconcileInput,
@@ -199,7 +203,7 @@ function takeOverEntry(
   steps: RecoveryStep[],
 ): boolean {
   const status = input.admin.entry;
-  if (status === 'none') {
+  if (status === 'none' || (status === 'running' && input.restored)) {
     steps.push({ kind: 'effect', effect: reask });
     return false;
   }

@@ -5,9 +5,9 @@
 import { channelInfo } from '../esl/channel-info.js';
 import { conferenceJsonList, dumpChannel, showChannelsJson } from '../esl/commands.js';
 import type { ChannelInfo } from '../esl/events.js';
+import { parseConferenceJsonList, parseShowChannelsJson } from '../esl/listings.js';
 import { type CommandError, describeCommandError } from '../esl/result.js';
 import type { Logger } from '../log.js';
-import { parseConferenceJsonList, parseShowChannelsJson } from '../room-view/index.js';
 import type { Commander } from '../runtime/commander.js';
 
 /** One live channel as FreeSWITCH reports it. */

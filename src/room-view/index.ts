@@ -1,14 +1,7 @@
 // The rooms FreeSWITCH has now and who is in them, for the operator API, the dashboard and metrics.
 export {
-  type ChannelRow,
-  parseConferenceJsonList,
-  parseShowChannelsJson,
-  withCallDirections,
-} from './json-list.js';
-export {
   type ConferenceEvent,
   type MemberState,
-  partyOf,
   type RoomChange,
   type RoomSnapshot,
   type RoomState,

@@ -2,31 +2,15 @@
 // table mapping each action to its handler (as drachtio-fsmrf's conference.js does), and replaced whole by
 // a `conference json_list` snapshot after every (re)connect (sync.ts). A destroyed room leaves nothing
 // behind: its entry, its members and everything said about them go with it.
-import type { ChannelInfo, EventOf } from '../esl/events.js';
+import type { EventOf } from '../esl/events.js';
+import type { ListedMember, ListedRoom } from '../esl/listings.js';
+import { partyOf } from '../esl/party.js';
 import type { Logger } from '../log.js';
 
 export type ConferenceEvent = EventOf<'conference'>;
 
-export interface MemberState {
-  /** FreeSWITCH's `Member-ID` (switch-wide counter): what mute/unmute/kick take. */
-  readonly id: number;
-  /** The member's channel uuid. */
-  readonly uuid: string | undefined;
-  /** Who the member is: the caller ID of an inbound call, the dialed number of a call FreeSWITCH placed. */
-  readonly number: string | undefined;
-  readonly name: string | undefined;
-  /** Joined with `+flags{moderator}`: dynconf's administrator. */
-  readonly moderator: boolean;
-  readonly talking: boolean;
-  /** Cannot speak (muted by the operator or a caller control). */
-  readonly muted: boolean;
-  /** Cannot hear. */
-  readonly deaf: boolean;
-  /** Holds the floor (the loudest recent speaker). */
-  readonly floor: boolean;
-  /** Epoch ms the member joined (as seen by dynconf; from `join_time` after a rebuild). */
-  readonly joinedAt: number;
-}
+/** A member of a room (the fields json_list gives; events keep them up to date). */
+export type MemberState = ListedMember;
 
 export interface RoomState {
   readonly name: string;
@@ -98,36 +82,8 @@ export const STRUCTURAL_ACTIONS: ReadonlySet<string> = new Set([
   'unlock',
 ]);
 
-/** A room as read from `conference json_list` (json-list.ts). */
-export interface RoomSnapshot {
-  readonly name: string;
-  readonly conferenceUuid: string | undefined;
-  readonly locked: boolean;
-  readonly createdAt: number;
-  readonly members: readonly MemberState[];
-}
-
-/** A dialed number or extension, not a transfer target such as `conference:room@profile`. */
-const DIALED = /^\+?[0-9A-Za-z*#._-]{1,64}$/;
-
-/** Who a member's channel is: inbound calls by caller ID, calls FreeSWITCH placed by the dialed number. */
-export function partyOf(channel: ChannelInfo | undefined): { number?: string; name?: string } {
-  if (channel === undefined) return {};
-  if (channel.direction === 'outbound') {
-    // FreeSWITCH keeps the dialed number in Caller-Destination-Number of an originated leg (trace 07);
-    // should a transfer have replaced it, the SIP request's user part still has it.
-    const number = [
-      channel.destinationNumber,
-      channel.variable('sip_to_user'),
-      channel.variable('dialed_user'),
-    ].find((candidate) => candidate !== undefined && DIALED.test(candidate));
-    return number === undefined ? {} : { number };
-  }
-  return {
-    ...(channel.callerNumber === undefined ? {} : { number: channel.callerNumber }),
-    ...(channel.callerName === undefined ? {} : { name: channel.callerName }),
-  };
-}
+/** A room as read from `conference json_list` (esl/listings.ts). */
+export type RoomSnapshot = ListedRoom;
 
 class RoomTable {
   readonly rooms = new Map<string, MutableRoom>();

@@ -6,9 +6,9 @@ import type { ApiCommand } from '../esl/commands.js';
 import { conferenceJsonList, showChannelsJson } from '../esl/commands.js';
 import type { ApiResult, CommandOptions, ConnectionState, StateChange } from '../esl/connection.js';
 import type { DynconfEvent } from '../esl/events.js';
+import { parseConferenceJsonList, parseShowChannelsJson, withCallDirections } from '../esl/listings.js';
 import { describeCommandError } from '../esl/result.js';
 import type { Logger } from '../log.js';
-import { parseConferenceJsonList, parseShowChannelsJson, withCallDirections } from './json-list.js';
 import { type RoomView, STRUCTURAL_ACTIONS } from './room-view.js';
 
 /** What the room view needs of the event-socket connection (EslConnection has it all). */

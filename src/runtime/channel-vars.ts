@@ -6,7 +6,8 @@
  * events) can resume every session from FreeSWITCH's state alone (recovery/marks.ts reads them).
  * - the administrator's leg: session id, flow, room, the other party (flow 2), the machine state (plain
  *   text) and the persisted machine snapshot (deflated JSON, base64url, safe for uuid_setvar);
- * - the legs it called or holds for the administrator: the administrator's uuid and the leg's role.
+ * - the legs it called or holds for the administrator: the administrator's uuid and the leg's role;
+ * - the legs it called for the operator: the role (`guest`) and the room (runtime/operator/).
  */
 export const MARK = {
   session: 'dynconf_session',

@@ -1,13 +1,31 @@
-// What the controller remembers about channels that are not (yet) in a session: whether the dialplan
-// marked them for `*0` (`dynconf_star0=enabled`), and which channel each is bridged to. DTMF events carry
-// no channel variables (trace 08), so the mark is taken from the channel's earlier events.
+// The one table of channels the controller keeps beside its sessions, fed once with every event: whether
+// the dialplan marked a channel for `*0` (`dynconf_star0=enabled`), which channel each is bridged to, and
+// who is on the legs marked with a role (administrators, invitees, guests the operator called): their
+// number and whether they answered, so the operator side can say "ringing 801". DTMF events carry no
+// channel variables (trace 08), so the marks are taken from the channel's earlier events.
 import type { DynconfEvent } from '../esl/events.js';
-import { STAR0_ENABLED, STAR0_VARIABLE } from './channel-vars.js';
+import { partyOf } from '../esl/party.js';
+import { ROLE_VARIABLE, STAR0_ENABLED, STAR0_VARIABLE } from './channel-vars.js';
+
+/** Who is on a leg dynconf deals with. */
+export interface LegInfo {
+  readonly uuid: string;
+  /** The role variable: `admin`, `invitee`, `guest`, … */
+  readonly role: string;
+  /** The caller ID of an inbound call, the dialed number of a call FreeSWITCH placed. */
+  readonly number: string | undefined;
+  readonly name: string | undefined;
+  readonly answered: boolean;
+}
 
 interface Known {
   /** The value of dynconf_star0 as last seen on an event that carries variables. */
   star0: boolean | undefined;
   bridgedTo: string | undefined;
+  /** Set once an event showed the leg's role. */
+  leg: LegInfo | undefined;
+  /** `generation` when an event last touched it (see retain). */
+  touched: number;
 }
 
 /** Events that carry the channel's variables (`variable_*`). */
@@ -25,6 +43,7 @@ const WITH_VARIABLES: ReadonlySet<DynconfEvent['type']> = new Set([
 
 export class ChannelTable {
   readonly #channels = new Map<string, Known>();
+  #generation = 0;
 
   observe(event: DynconfEvent): void {
     if (event.type === 'background-job' || event.type === 'conference' || event.type === 'custom') return;
@@ -45,6 +64,18 @@ export class ChannelTable {
     if (WITH_VARIABLES.has(event.type)) {
       this.#entry(uuid).star0 = event.channel.variable(STAR0_VARIABLE) === STAR0_ENABLED;
     }
+    const role = event.channel.variable(ROLE_VARIABLE);
+    if (role !== undefined && role !== '') {
+      const entry = this.#entry(uuid);
+      const party = partyOf(event.channel);
+      entry.leg = {
+        uuid,
+        role,
+        number: party.number ?? entry.leg?.number,
+        name: party.name ?? entry.leg?.name,
+        answered: entry.leg?.answered === true || event.channel.answerState === 'answered',
+      };
+    }
   }
 
   /** true/false once an event with variables was seen for the channel; undefined if never. */
@@ -57,16 +88,43 @@ export class ChannelTable {
     return this.#channels.get(uuid)?.bridgedTo;
   }
 
+  /** Who is on a leg marked with a role, until it hangs up. */
+  leg(uuid: string | undefined): LegInfo | undefined {
+    return uuid === undefined ? undefined : this.#channels.get(uuid)?.leg;
+  }
+
   get size(): number {
     return this.#channels.size;
+  }
+
+  /**
+   * A read of FreeSWITCH's own channels begins; returns what to hand to `retain` once it is known. Channels
+   * events touch from now on are kept whatever the read says.
+   */
+  beginRead(): number {
+    return ++this.#generation;
+  }
+
+  /**
+   * Keeps only the channels FreeSWITCH listed (`exists`) or that events touched since `beginRead`: the
+   * hang-ups of the others were lost while the event socket was down.
+   */
+  retain(exists: (uuid: string) => boolean, read: number): void {
+    for (const [uuid, known] of this.#channels) if (known.touched < read && !exists(uuid)) this.#forget(uuid);
+  }
+
+  /** Forgets every channel (their hang-ups may be lost and nothing will read them again). */
+  clear(): void {
+    this.#channels.clear();
   }
 
   #entry(uuid: string): Known {
     let known = this.#channels.get(uuid);
     if (known === undefined) {
-      known = { star0: undefined, bridgedTo: undefined };
+      known = { star0: undefined, bridgedTo: undefined, leg: undefined, touched: this.#generation };
       this.#channels.set(uuid, known);
     }
+    known.touched = this.#generation;
     return known;
   }
 

@@ -22,6 +22,7 @@ import { PLAYBACK_TERMINATORS } from './channel-vars.js';
 import type { Commander, CommandOutcome } from './commander.js';
 import type { LegQueue } from './leg-queue.js';
 import { ADOPTED_ENTRY, type Leg } from './legs.js';
+import { watchNoKey } from './no-key.js';
 import type { DigitCollection } from './settings.js';
 
 /** Clock ms to wait for a leg to park after a transfer to park. */
@@ -44,6 +45,8 @@ export type CollectResult =
   | { readonly kind: 'superseded' }
   /** No completion within the bound (the machine's own deadline takes over). */
   | { readonly kind: 'lost' }
+  /** No key within the entry's `noKeyWithinMs` of its prompt starting; the entry still runs (see collect). */
+  | { readonly kind: 'no-key' }
   | { readonly kind: 'gone' };
 
 export interface LegActionsDeps {
@@ -78,18 +81,6 @@ export class LegActions {
       if (waited.outcome === 'gone') return false;
     }
     return this.park(leg);
-  }
-
-  /**
-   * The leg's bridge peer is leaving (hung up, cancelled, or being moved into the room): park_after_bridge
-   * parks the leg in a moment (traces 07, 10). Waits for that park, as the recordings do, before the leg is
-   * moved on; a leg not in such a bridge goes on at once.
-   */
-  async settleAfterBridge(leg: Leg): Promise<void> {
-    if (leg.gone || leg.bridgedTo === undefined) return;
-    const peer = this.#d.leg(leg.bridgedTo);
-    if (peer === undefined || !(peer.gone || peer.invitee.cancelled || peer.invitee.joined)) return;
-    await leg.waitParked(PARK_GRACE_MS);
   }
 
   /** `uuid_transfer <leg> park inline`, then waits for its CHANNEL_PARK. */
@@ -183,6 +174,8 @@ export class LegActions {
    * event uuid. A step queued behind it on the same leg supersedes it (the entry is cut short by a park).
    * `adopted`: the entry already runs (started by a controller that is gone): nothing is sent, the result
    * is the completion of whatever play_and_get_digits runs on the leg, or `adopted.completed`.
+   * `entry.noKeyWithinMs`: no key that long after the prompt started ends it as `no-key` at once; the
+   * entry is left running for the move that follows (back to the room) to end, without a park in between.
    */
   async collect(
     leg: Leg,
@@ -212,6 +205,14 @@ export class LegActions {
             boundMs,
           );
     queue.onQueued = wait.interrupt;
+    let noKey = false;
+    const stopWatching =
+      adopted === undefined && entry.noKeyWithinMs !== undefined
+        ? watchNoKey(leg, this.#d.clock, eventUuid, entry.noKeyWithinMs, boundMs, () => {
+            noKey = true;
+            wait.interrupt();
+          })
+        : () => {};
     try {
       const sent =
         adopted === undefined
@@ -228,10 +229,12 @@ export class LegActions {
       }
       leg.collecting = undefined;
       if (result.outcome === 'gone') return { kind: 'gone' };
+      if (noKey) return { kind: 'no-key' };
       // Cut the entry short: a park ends play_and_get_digits; its late result is ignored.
       await this.park(leg);
       return result.outcome === 'superseded' ? { kind: 'superseded' } : { kind: 'lost' };
     } finally {
+      stopWatching();
       queue.onQueued = undefined;
     }
   }
@@ -251,14 +254,13 @@ export class LegActions {
     return sent;
   }
 
+  /** One uuid_setvar per variable, all written at once (FreeSWITCH sets them in order). */
   async setVariables(leg: Leg, variables: Readonly<Record<string, string>>): Promise<boolean> {
-    let ok = true;
-    for (const [name, value] of Object.entries(variables)) {
-      if (leg.gone) return false;
-      const sent = await this.api(setVariable(leg.uuid, name, value));
-      ok &&= sent.ok;
-    }
-    return ok;
+    if (leg.gone) return false;
+    const sent = await Promise.all(
+      Object.entries(variables).map(([name, value]) => this.api(setVariable(leg.uuid, name, value))),
+    );
+    return sent.every((outcome) => outcome.ok);
   }
 
   /** `uuid_kill`; a leg already gone is not an error. */

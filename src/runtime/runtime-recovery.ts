@@ -21,8 +21,11 @@ import type { LegFacts } from '../recovery/reconcile.js';
 import { readSwitchState, type SwitchState } from '../recovery/switch-state.js';
 import { callerOf, lockoutKeyOf } from './caller.js';
 import { ADMIN_MARKS, MARK, ROLE_VARIABLE } from './channel-vars.js';
+import type { ChannelTable } from './channels.js';
 import type { Commander } from './commander.js';
 import type { RuntimeCounters } from './counters.js';
+import type { OperatorInvitations } from './operator/invitations.js';
+import { takeOverGuests } from './operator/take-over.js';
 import type { Session, SessionInit } from './session.js';
 import type { SessionFacts } from './session-recovery.js';
 import type { DeadlineTimers } from './timers.js';
@@ -66,6 +69,10 @@ export interface RuntimeRecoveryDeps {
   readonly sessionSettings: SessionSettings;
   /** The sessions the runtime has now. */
   sessions(): Session[];
+  /** The runtime's channel table: channels FreeSWITCH no longer has are dropped from it. */
+  readonly channels: ChannelTable;
+  /** The calls the operator placed: taken over from FreeSWITCH like the sessions' invitees. */
+  readonly operatorCalls: OperatorInvitations;
   /** The channel belongs to a session. */
   inSession(uuid: string): boolean;
   /** A session is being set up for the channel. */
@@ -150,6 +157,8 @@ export class RuntimeRecovery {
       accessCallers: 0,
       orphansHungUp: 0,
     };
+    // Channels seen from now on are kept whatever the read says: `show channels` may not list them yet.
+    const since = this.#d.channels.beginRead();
     await new Promise<void>((resolve) => clock.setTimer(RECOVERY_SETTLE_MS, resolve));
     if (this.#d.stopped()) return { ...empty, ok: false, error: 'stopped' };
     this.#d.counters.recoveries++;
@@ -170,6 +179,9 @@ export class RuntimeRecovery {
       // session started since saw all of its own.
       const checkBefore = this.#lostEventsSince ?? Number.NEGATIVE_INFINITY;
       this.#lostEventsSince = undefined;
+      const listed = (uuid: string) => read.state.channels.has(uuid);
+      this.#d.channels.retain(listed, since);
+      this.#d.operatorCalls.retain(listed);
       return this.#rebuild(reason, read.state, checkBefore);
     } finally {
       const held = this.#held ?? [];
@@ -209,7 +221,7 @@ export class RuntimeRecovery {
       accessCallers++;
       this.#d.takeAccessCaller(caller.info);
     }
-    const orphansHungUp = this.#hangUpOrphans(plan);
+    const orphansHungUp = this.#hangUpOrphans(plan) + this.#takeOverGuests(plan, state);
     const report: RecoveryReport = {
       reason,
       ok: true,
@@ -240,6 +252,20 @@ export class RuntimeRecovery {
     }
     this.#d.counters.orphansHungUp += orphansHungUp;
     return orphansHungUp;
+  }
+
+  /** The operator's calls: taken over, or hung up when their room is gone (counted as orphans). */
+  #takeOverGuests(plan: RecoveryPlan, state: SwitchState): number {
+    const { commander, logger, operatorCalls } = this.#d;
+    const hungUp = takeOverGuests(plan.guests, {
+      calls: operatorCalls,
+      logger,
+      roomLives: (room) =>
+        state.rooms.has(room) || this.#d.sessions().some((s) => s.room === room && !s.finished),
+      hangUp: (uuid) => void commander.api(kill(uuid, 'ORIGINATOR_CANCEL'), logger),
+    });
+    this.#d.counters.orphansHungUp += hungUp;
+    return hungUp;
   }
 
   /** The live session (not yet let go) whose administrator's leg is `uuid`. */

@@ -2,7 +2,9 @@
 // events of no session may start one — flow 1 when an inbound call marked dynconf_role=admin parks,
 // flow 2 when `*0` is pressed in a marked two-party call (escalation.ts). Dialplan noise (hash, export,
 // set, …) routes nowhere and is dropped. One session's failure never reaches another. Rebuilding from
-// FreeSWITCH's state (runtime-recovery.ts) and shutting down (drain.ts) are modules of their own.
+// FreeSWITCH's state (runtime-recovery.ts) and shutting down (drain.ts) are modules of their own. The
+// operator side reaches the runtime through `operator` (operator/desk.ts): the calls it places are the
+// runtime's, counted, capped and recovered with the sessions'.
 import type { SessionEvent } from '../../machines/index.js';
 import type { Clock } from '../clock.js';
 import { type Config, PinVerifier, tenantSettings } from '../config/index.js';
@@ -18,6 +20,8 @@ import { createCounters, type RuntimeCounters } from './counters.js';
 import { type DrainReport, drainSessions, refuseAccess } from './drain.js';
 import { type Escalation, EscalationWatcher, STAR0_SUBCLASS } from './escalation.js';
 import { type LockoutCounters, PinGuard } from './lockout.js';
+import { Desk, type OperatorDesk } from './operator/desk.js';
+import { OperatorInvitations } from './operator/invitations.js';
 import { SessionRegistry } from './registry.js';
 import { type RecoveryReason, type RecoveryReport, RuntimeRecovery } from './runtime-recovery.js';
 import { Session, type SessionInit, type SessionView } from './session.js';
@@ -47,6 +51,8 @@ export interface RuntimeStats extends RuntimeCounters {
 
 export class Runtime {
   readonly settings: RuntimeSettings;
+  /** What the operator side may see and do (HTTP API, dashboard). */
+  readonly operator: OperatorDesk;
   readonly #config: Config;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -63,6 +69,8 @@ export class Runtime {
   readonly #counters = createCounters();
   readonly #escalations: EscalationWatcher;
   readonly #recovery: RuntimeRecovery;
+  /** The calls the operator places (the sessions' own invitee legs are theirs). */
+  readonly #operatorCalls: OperatorInvitations;
   /** Channels a session is being set up for: their events wait here, then go to the new session. */
   readonly #pending = new Map<string, DynconfEvent[]>();
   readonly #finishedListeners = new Set<(session: Session) => void>();
@@ -80,6 +88,20 @@ export class Runtime {
     this.#commander = new Commander(options.port, this.settings.commandTimeoutMs);
     this.#timers = new DeadlineTimers(options.clock);
     this.#guard = new PinGuard(this.settings.lockout);
+    this.#operatorCalls = new OperatorInvitations({
+      config: options.config,
+      commander: this.#commander,
+      counters: this.#counters,
+      clock: options.clock,
+      logger: options.logger,
+      keypadLegsUp: () => this.#registry.inviteeLegsUp(),
+    });
+    this.operator = new Desk({
+      calls: this.#operatorCalls,
+      channels: this.#channels,
+      commander: this.#commander,
+      logger: options.logger,
+    });
     this.#escalations = new EscalationWatcher({
       channels: this.#channels,
       commander: this.#commander,
@@ -98,6 +120,8 @@ export class Runtime {
       counters: this.#counters,
       sessionSettings: this.settings.session,
       sessions: () => this.#registry.sessions(),
+      channels: this.#channels,
+      operatorCalls: this.#operatorCalls,
       inSession: (uuid) => this.#registry.sessionOf(uuid) !== undefined,
       pending: (uuid) => this.#pending.has(uuid),
       stopped: () => this.#stopped,
@@ -158,6 +182,8 @@ export class Runtime {
    */
   drain(timeoutMs: number): Promise<DrainReport> {
     this.#draining = true;
+    // The operator's calls still ringing are hung up, as the sessions' are (nobody would bring them in).
+    void this.#operatorCalls.close();
     return drainSessions(
       {
         clock: this.#clock,
@@ -177,12 +203,14 @@ export class Runtime {
     this.#timers.cancelAll();
     this.#pending.clear();
     this.#recovery.stop();
+    this.#operatorCalls.stop();
   }
 
   // -----------------------------------------------------------------------------------------------
 
   #handle(event: DynconfEvent): void {
     this.#channels.observe(event);
+    this.#operatorCalls.observe(event);
     const uuid = 'channel' in event ? event.channel?.uuid : undefined;
     if (uuid !== undefined && this.#pending.has(uuid)) {
       this.#pending.get(uuid)?.push(event);
@@ -316,6 +344,7 @@ export class Runtime {
         pins,
         guard: this.#guard,
         counters: this.#counters,
+        outboundLegsUp: () => this.#registry.inviteeLegsUp() + this.#operatorCalls.legsUp,
         onFinished: (done) => {
           for (const listener of this.#finishedListeners) listener(done);
         },

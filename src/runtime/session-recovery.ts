@@ -135,7 +135,9 @@ export class SessionRecovery {
           host.send(step.event);
           break;
         case 'effect':
-          host.logger.info({ effect: step.effect.type }, 'recovery: carrying out again');
+          if (step.effect.type === 'collectPin' || step.effect.type === 'leaveRoomAndCollectNumber')
+            host.logger.info({ effect: step.effect.type }, 'recovery: asking for the entry again');
+          else host.logger.info({ effect: step.effect.type }, 'recovery: carrying out again');
           runEffect(host, step.effect);
           break;
         case 'entry':
@@ -159,9 +161,10 @@ export class SessionRecovery {
   }
 
   /**
-   * The PIN or number entry found running (or finished, its result unread) on the administrator's leg. A
-   * restored session takes it over; this controller's own collection gets the completion it missed. If
-   * neither can be done, the entry is asked again.
+   * The PIN or number entry found running, or finished with its result unread, on the administrator's leg
+   * (a restored session is only sent here for an unread result: one running is asked again at once, see
+   * recovery/reconcile.ts). A restored session takes the result over; this controller's own collection
+   * gets the completion it missed, or goes on waiting. If neither can be done, the entry is asked again.
    */
   #takeOverEntry(
     step: Extract<RecoveryStep, { kind: 'entry' }>,
@@ -183,9 +186,9 @@ export class SessionRecovery {
     const waiting = host.admin.collecting;
     if (fresh) {
       const completed = step.status === 'completed' ? completion(ADOPTED_ENTRY) : undefined;
-      if (step.status === 'running' || completed !== undefined) {
-        host.logger.info({ entry: step.entry, status: step.status }, 'recovery: taking over the entry');
-        adoptEntry(host, step.entry, completed === undefined ? {} : { completed });
+      if (completed !== undefined) {
+        host.logger.info({ entry: step.entry }, 'recovery: taking over the result of the entry');
+        adoptEntry(host, step.entry, { completed });
         return;
       }
     } else if (waiting !== undefined) {

@@ -43,6 +43,8 @@ export interface SessionDeps {
   readonly pins: PinVerifier;
   readonly guard: PinGuard;
   readonly counters: RuntimeCounters;
+  /** Outbound legs up or on their way, of every session and the operator (what maxOutboundLegs caps). */
+  readonly outboundLegsUp: () => number;
   /** Called once, when the session has ended and let go of everything. */
   readonly onFinished: (session: Session) => void;
   /** Sees every event sent to the machine (metrics: how invitations end). Must not throw. */
@@ -357,7 +359,7 @@ export class Session {
       caller: init.caller,
       routes: new Map(),
       registerJob: (jobUuid, legId) => deps.registry.addJob(this, jobUuid, legId),
-      inviteeLegsUp: () => deps.registry.inviteeLegsUp(),
+      inviteeLegsUp: deps.outboundLegsUp,
       other,
       hold: { wanted: true },
       timers: this.#timers,

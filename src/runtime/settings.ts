@@ -4,7 +4,7 @@ import type { SessionSettings } from '../../machines/index.js';
 import { type Config, type RouteRule, type TenantSettings, tenantSettings } from '../config/index.js';
 import type { PlayAndGetDigitsOptions } from '../esl/commands.js';
 import type { Logger } from '../log.js';
-import { type PromptId, promptsOfSet, withAvailableFiles } from '../prompts.js';
+import { dialToneFor, type PromptId, promptsOfSet, withAvailableFiles } from '../prompts.js';
 import { MAX_DIALED_DIGITS } from '../routing.js';
 import { DIAL_VARIABLE, PIN_VARIABLE } from './channel-vars.js';
 import type { SoundFiles } from './sound-check.js';
@@ -14,7 +14,14 @@ const MAX_PIN_DIGITS = 16;
 /** Slack above a digit collection's own worst case before the machine's outer deadline falls due. */
 const ENTRY_SLACK_MS = 15_000;
 
-export type DigitCollection = Omit<PlayAndGetDigitsOptions, 'prompt'> & { readonly prompt: string };
+export type DigitCollection = Omit<PlayAndGetDigitsOptions, 'prompt'> & {
+  readonly prompt: string;
+  /**
+   * No key within this long of the prompt starting ends the entry without input (the runtime's own bound:
+   * FreeSWITCH's `timeoutMs` counts only from the prompt's end).
+   */
+  readonly noKeyWithinMs?: number;
+};
 
 export interface RuntimeSettings {
   readonly profile: string;
@@ -58,13 +65,16 @@ export function runtimeSettings(
     regexp: '\\d+',
     digitTimeoutMs: config.digitTimeoutMs,
   };
+  // Dial tone for the whole dialTimeoutMs, back to the room when it passes without a key (prompts.ts).
+  const dialTone = dialToneFor(prompts['dial-tone'], config.dialTimeoutMs);
   const numberEntry: DigitCollection = {
     minDigits: 1,
     maxDigits: MAX_DIALED_DIGITS,
     tries: 1,
-    timeoutMs: config.dialTimeoutMs,
+    timeoutMs: dialTone.firstKeyWaitMs,
+    noKeyWithinMs: config.dialTimeoutMs,
     terminators: '#',
-    prompt: prompts['dial-tone'],
+    prompt: dialTone.prompt,
     invalidPrompt,
     variable: DIAL_VARIABLE,
     regexp: '\\d+',
@@ -93,9 +103,13 @@ export function runtimeSettings(
   };
 }
 
-/** The longest one entry can take in FreeSWITCH (first-digit wait + every inter-digit wait), plus slack. */
+/**
+ * The longest one entry can take in FreeSWITCH (the prompt, the first-digit wait, every inter-digit wait),
+ * plus slack. Only a prompt the runtime bounds (noKeyWithinMs) is counted; other prompts are short.
+ */
 function entryBound(entry: DigitCollection): number {
-  return (entry.timeoutMs + entry.maxDigits * entry.digitTimeoutMs) * entry.tries + ENTRY_SLACK_MS;
+  const oneTry = (entry.noKeyWithinMs ?? 0) + entry.timeoutMs + entry.maxDigits * entry.digitTimeoutMs;
+  return oneTry * entry.tries + ENTRY_SLACK_MS;
 }
 
 /** Every sound file the top level and the tenants could play: what to ask the switch about. */

@@ -39,6 +39,8 @@ export function linkBridge(core: Core, a: Channel, b: Channel, kind: 'uuid_bridg
 /** What a leg does when its bridge ends without it being moved elsewhere. */
 function afterBridge(core: Core, ch: Channel): void {
   if (ch.gone || ch.hangingUp) return;
+  // Sent elsewhere already (uuid_transfer answered, carried out in a moment): no park, no hangup.
+  if (ch.transfersPending > 0) return;
   const top = ch.top;
   if (top?.app === 'uuid_bridge' && !top.nested) {
     ch.stack.pop();

@@ -1,7 +1,6 @@
-// Runs the simulator on its own: `tsx src/simulator/main.ts [--port 8021] [--host 127.0.0.1] ...`
-// (also `dynconf simulate`). Extensions 800–819 and 1000–1019 answer; a few have other behaviours.
+// Runs the simulator on its own: `dynconf simulate` (npm run simulate), whose options come parsed and checked
+// from the CLI (src/cli/demo.ts). Extensions 800–819 and 1000–1019 answer; a few have other behaviours.
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { type Clock, realClock, scaledClock } from '../clock.js';
 import { createLogger, type Logger } from '../log.js';
 import { runConsoleLine, watchCalls } from './console.js';
@@ -9,83 +8,16 @@ import { startSimulator } from './index.js';
 import type { PhoneBehaviour, Simulator } from './types.js';
 
 export interface SimulatorMainOptions {
-  host: string;
-  port: number;
-  password: string;
-  speed: number;
-  parkTimeoutSec?: number;
-  accessNumber?: string;
-  console: boolean;
-  logLevel: string;
-}
-
-const USAGE = `usage: simulate [--host 127.0.0.1] [--port 8021] [--password ClueCon] [--speed 1]
-                [--park-timeout 10] [--access-number 900] [--console] [--log-level info]
-environment: DYNCONF_SIM_HOST, DYNCONF_SIM_PORT, DYNCONF_SIM_PASSWORD`;
-
-export class UsageError extends Error {}
-
-/** argv (without node/script) + environment → options; throws UsageError naming the bad argument. */
-export function parseSimulatorArgs(
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): SimulatorMainOptions {
-  const opts: SimulatorMainOptions = {
-    host: env.DYNCONF_SIM_HOST ?? '127.0.0.1',
-    port: Number(env.DYNCONF_SIM_PORT ?? 8021),
-    password: env.DYNCONF_SIM_PASSWORD ?? 'ClueCon',
-    speed: 1,
-    console: false,
-    logLevel: 'info',
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value\n${USAGE}`);
-      return v;
-    };
-    switch (arg) {
-      case '--host':
-        opts.host = value();
-        break;
-      case '--port':
-      case '-p':
-        opts.port = Number(value());
-        break;
-      case '--password':
-        opts.password = value();
-        break;
-      case '--speed':
-        opts.speed = Number(value());
-        break;
-      case '--park-timeout':
-        opts.parkTimeoutSec = Number(value());
-        break;
-      case '--access-number':
-        opts.accessNumber = value();
-        break;
-      case '--console':
-        opts.console = true;
-        break;
-      case '--log-level':
-        opts.logLevel = value();
-        break;
-      case '--help':
-      case '-h':
-        throw new UsageError(USAGE);
-      default:
-        throw new UsageError(`unknown argument "${arg}"\n${USAGE}`);
-    }
-  }
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
-    throw new UsageError(`port must be 0-65535, got "${opts.port}"`);
-  }
-  if (!(opts.speed > 0)) throw new UsageError(`speed must be > 0, got "${opts.speed}"`);
-  if (opts.parkTimeoutSec !== undefined && !(opts.parkTimeoutSec >= 0)) {
-    throw new UsageError(`park-timeout must be >= 0 seconds, got "${opts.parkTimeoutSec}"`);
-  }
-  return opts;
+  readonly host: string;
+  readonly port: number;
+  readonly password: string;
+  /** How much faster than the wall clock the simulator's time runs. */
+  readonly speed: number;
+  readonly parkTimeoutSec?: number;
+  readonly accessNumber?: string;
+  /** Read calls and keys from standard input. */
+  readonly console: boolean;
+  readonly logLevel: string;
 }
 
 /** The phones a standalone simulator knows. */
@@ -114,9 +46,8 @@ export interface RunningSimulator {
 
 /** Starts a standalone simulator (for `dynconf simulate`); resolves once it listens. */
 export async function runSimulatorMain(
-  args: string[],
+  opts: SimulatorMainOptions,
   deps: {
-    env?: NodeJS.ProcessEnv;
     logger?: Logger;
     clock?: Clock;
     input?: NodeJS.ReadableStream;
@@ -124,7 +55,6 @@ export async function runSimulatorMain(
     output?: { write(text: string): unknown };
   } = {},
 ): Promise<RunningSimulator> {
-  const opts = parseSimulatorArgs(args, deps.env);
   const logger = deps.logger ?? createLogger({ level: opts.logLevel });
   const clock = deps.clock ?? (opts.speed === 1 ? realClock : scaledClock(opts.speed));
   const sim = await startSimulator({
@@ -167,15 +97,15 @@ export async function runSimulatorMain(
 
 /**
  * `dynconf simulate`: runs the simulator until SIGINT/SIGTERM, then closes it; resolves with the exit code
- * (2 for bad arguments, 1 when it cannot start).
+ * (1 when it cannot start).
  */
-export async function runSimulatorUntilStopped(args: readonly string[]): Promise<number> {
+export async function runSimulatorUntilStopped(opts: SimulatorMainOptions): Promise<number> {
   let running: RunningSimulator;
   try {
-    running = await runSimulatorMain([...args]);
+    running = await runSimulatorMain(opts);
   } catch (err: unknown) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    return err instanceof UsageError ? 2 : 1;
+    return 1;
   }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -183,10 +113,4 @@ export async function runSimulatorUntilStopped(args: readonly string[]): Promise
   });
   await running.stop();
   return 0;
-}
-
-const invokedDirectly =
-  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (invokedDirectly) {
-  void runSimulatorUntilStopped(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -5,8 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ControllerMain, EntryPoints, Loaded } from '../../src/cli/entry-points.js';
-import { loadOptionalExport } from '../../src/cli/entry-points.js';
+import {
+  type ControllerMain,
+  type DemoOptions,
+  type EntryPoints,
+  type Loaded,
+  type SimulatorOptions,
+  serviceEntryPoints,
+} from '../../src/cli/entry-points.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { PinVerifier } from '../../src/config/index.js';
@@ -259,35 +265,76 @@ describe('demo and simulate', () => {
     expect(JSON.parse(sim.stderr).msg).toContain('the simulator is not available');
   });
 
-  it('simulate passes the validated port and host to the simulator', async () => {
-    let args: readonly string[] = [];
+  it('simulate hands the simulator its options parsed and checked, once', async () => {
+    let options: SimulatorOptions | undefined;
     const entryPoints: EntryPoints = {
       ...nothingAvailable,
       simulator: async () => ({
         ok: true,
-        main: async (a: readonly string[]) => {
-          args = a;
+        main: async (o) => {
+          options = o;
           return 0;
         },
       }),
     };
     expect((await run(['simulate', '--port', '18021'], { entryPoints })).code).toBe(0);
-    expect(args).toEqual(['--port', '18021', '--host', '127.0.0.1']);
+    expect(options).toEqual({
+      host: '127.0.0.1',
+      port: 18021,
+      password: 'ClueCon',
+      speed: 1,
+      console: false,
+      logLevel: 'info',
+    });
     const all = ['simulate', '--speed', '10', '--park-timeout', '0', '--access-number', '901', '--console'];
-    expect((await run(all, { entryPoints })).code).toBe(0);
-    expect(args).toEqual([
-      '--port',
-      '8021',
-      '--host',
-      '127.0.0.1',
-      '--speed',
-      '10',
-      '--park-timeout',
-      '0',
-      '--access-number',
-      '901',
-      '--console',
-    ]);
+    expect((await run(all, { entryPoints, env: { DYNCONF_SIM_PASSWORD: 'pw' } })).code).toBe(0);
+    expect(options).toEqual({
+      host: '127.0.0.1',
+      port: 8021,
+      password: 'pw',
+      speed: 10,
+      parkTimeoutSec: 0,
+      accessNumber: '901',
+      console: true,
+      logLevel: 'info',
+    });
+    const bad = await run(['simulate', '--park-timeout', 'soon'], { entryPoints });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--park-timeout must be a number of seconds, 0 or more, got "soon"');
+  });
+
+  it('demo hands the demo its speed and verbosity, and refuses a bad --speed', async () => {
+    let options: DemoOptions | undefined;
+    const entryPoints: EntryPoints = {
+      ...nothingAvailable,
+      demo: async () => ({
+        ok: true,
+        main: async (o) => {
+          options = o;
+          return 0;
+        },
+      }),
+    };
+    expect((await run(['demo'], { entryPoints })).code).toBe(0);
+    expect(options).toEqual({ speed: 10, verbose: false });
+    expect((await run(['demo', '--speed=25', '--verbose'], { entryPoints })).code).toBe(0);
+    expect(options).toEqual({ speed: 25, verbose: true });
+    for (const speed of ['fast', '0', '201']) {
+      const bad = await run(['demo', '--speed', speed], { entryPoints });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(`--speed must be a number above 0 and at most 200, got "${speed}"`);
+    }
+    const loud = await run(['demo', '--loud'], { entryPoints });
+    expect(loud.code).toBe(2);
+    expect(loud.stderr).toContain('unknown option --loud');
+  });
+
+  it('the production build says the demo and the simulator are left out', async () => {
+    const demo = await run(['demo'], { entryPoints: serviceEntryPoints });
+    expect(demo.code).toBe(1);
+    expect(JSON.parse(demo.stderr).msg).toContain(
+      'the demo is not available (not in this build: the production image leaves it out',
+    );
   });
 });
 
@@ -367,21 +414,5 @@ describe('status', () => {
     expect(r.stderr).toBe(
       `dynconf status: dynconf is not running at http://127.0.0.1:${port} (connection refused)\n`,
     );
-  });
-});
-
-describe('loadOptionalExport', () => {
-  it('reports a module that is not in the build', async () => {
-    expect(await loadOptionalExport('../no-such-part/main.js', 'runIt')).toEqual({
-      ok: false,
-      reason: 'src/no-such-part/main.ts is not in this build',
-    });
-  });
-
-  it('loads an export that exists, and refuses one that does not', async () => {
-    const found = await loadOptionalExport<(p: string) => string>('../rooms.js', 'createRoomName');
-    expect(found.ok && found.main('abc')).toMatch(/^abc-/);
-    const absent = await loadOptionalExport('../rooms.js', 'runRoomsMain');
-    expect(absent).toEqual({ ok: false, reason: '../rooms.js does not export a function runRoomsMain' });
   });
 });

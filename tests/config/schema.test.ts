@@ -28,7 +28,7 @@ describe('parseConfig defaults', () => {
         password: SECRET_PASSWORD,
         allowDefaultPassword: false,
         commandTimeoutMs: 10_000,
-        reconnect: { initialDelayMs: 500, maxDelayMs: 30_000, factor: 2 },
+        reconnect: { initialDelayMs: 100, maxDelayMs: 1000, factor: 2, refusedDelayMs: 30_000 },
       },
       accessNumber: '900',
       adminPins: [SECRET_PIN],
@@ -48,6 +48,8 @@ describe('parseConfig defaults', () => {
       log: { level: 'info', format: 'auto' },
       promptSet: 'freeswitch',
       tenants: {},
+      star0: { detection: 'dtmf-events' },
+      history: { enabled: true, retentionDays: 90 },
     });
   });
 

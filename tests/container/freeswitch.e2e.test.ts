@@ -11,6 +11,7 @@ import {
   roomOf,
   sofiaGatewayExists,
   sofiaProfileRunning,
+  switchNowMs,
   waitAllClear,
   waitBridged,
   waitGone,
@@ -24,7 +25,7 @@ import {
 } from './support/observe.js';
 import { dial, hangUp, type Phone, press, pressOn } from './support/phones.js';
 import { planFromEnv } from './support/plan.js';
-import { DIAL_TIMEOUT_MS, DIAL_TONE_MS, RING_TIMEOUT_MS, ROOM_PREFIX } from './support/suite-config.js';
+import { DIAL_TIMEOUT_MS, PIN_TIMEOUT_MS, RING_TIMEOUT_MS, ROOM_PREFIX } from './support/suite-config.js';
 
 const plan = await planFromEnv();
 if (plan.kind === 'skip') {
@@ -194,12 +195,17 @@ describe.skipIf(plan.kind === 'skip')('dynconf against a real FreeSWITCH', () =>
     );
 
     it(
-      'no number keyed after 0: the administrator is back in the room once the dial entry times out',
+      'no number keyed after 0: dial tone for the whole dial timeout, then back in the room at once',
       async () => {
         const { fs } = the();
         const { admin, room } = await enterRoom('1112');
         const mark = fs.cursor();
         await press(fs, admin, '0');
+        const zero = await fs.waitForEvent(
+          'the 0',
+          (e) => e.name === 'DTMF' && e.uuid === admin.leg && e.header('DTMF-Digit') === '0',
+          { after: mark },
+        );
         const collecting = await waitUntilCollecting(fs, admin.leg, mark);
         await waitOutOfRooms(fs, admin.leg);
         const back = await fs.waitForEvent(
@@ -209,15 +215,65 @@ describe.skipIf(plan.kind === 'skip')('dynconf against a real FreeSWITCH', () =>
             e.header('Event-Subclass') === 'conference::maintenance' &&
             e.header('Action') === 'add-member' &&
             e.uuid === admin.leg,
-          { after: mark, timeoutMs: DIAL_TIMEOUT_MS + DIAL_TONE_MS + 15_000 },
+          { after: collecting.seq, timeoutMs: DIAL_TIMEOUT_MS + 15_000 },
         );
         await waitInRoom(fs, admin.leg, { room, moderator: true, members: 1 });
-        // FreeSWITCH's own clock: the entry waited for the dial timeout, not less.
-        expect(eventTimeMs(back) - eventTimeMs(collecting)).toBeGreaterThanOrEqual(DIAL_TIMEOUT_MS * 0.8);
+        // One continuous dial tone (made a second longer than the dial timeout), still playing when the
+        // move back to the room cut it before its own end: dial tone all the time, no silence.
+        const path = `tone_stream://%(${DIAL_TIMEOUT_MS + 1000},0,350,440)`;
+        const playback = (name: string) =>
+          fs
+            .events(mark)
+            .find((e) => e.name === name && e.uuid === admin.leg && e.header('Playback-File-Path') === path);
+        const toneOn = playback('PLAYBACK_START');
+        const toneOff = await fs.waitForEvent(
+          'the dial tone to stop',
+          (e) =>
+            e.name === 'PLAYBACK_STOP' && e.uuid === admin.leg && e.header('Playback-File-Path') === path,
+          { after: mark },
+        );
+        expect(toneOn).toBeDefined();
+        const toneMs = eventTimeMs(toneOff) - eventTimeMs(toneOn ?? toneOff);
+        expect(toneMs).toBeGreaterThanOrEqual(DIAL_TIMEOUT_MS - 500);
+        expect(toneMs).toBeLessThan(DIAL_TIMEOUT_MS + 1000);
+        expect(eventTimeMs(back) - eventTimeMs(toneOff)).toBeLessThanOrEqual(500);
+        // FreeSWITCH's own clock: back in the room the dial timeout after the 0 (within a second).
+        expect(Math.abs(eventTimeMs(back) - eventTimeMs(zero) - DIAL_TIMEOUT_MS)).toBeLessThanOrEqual(1000);
         const outbound = fs
           .events(mark)
           .filter((e) => e.name === 'CHANNEL_CREATE' && e.header('Call-Direction') === 'outbound');
         expect(outbound).toEqual([]);
+        await hangUpAndCheckNothingLeft(admin);
+      },
+      SCENARIO_TIMEOUT_MS,
+    );
+
+    it(
+      'no PIN keyed: asked again the PIN timeout after the PIN prompt has ended',
+      async () => {
+        const { fs } = the();
+        const mark = fs.cursor();
+        const admin = await dial(fs, { from: '1113', to: '900' });
+        const first = await waitUntilCollecting(fs, admin.leg, mark);
+        const prompted = await fs.waitForEvent(
+          'the PIN prompt played',
+          (e) => e.name === 'PLAYBACK_STOP' && e.uuid === admin.leg,
+          { after: mark },
+        );
+        const again = await fs.waitForEvent(
+          'the PIN asked again',
+          (e) =>
+            e.name === 'CHANNEL_EXECUTE' &&
+            e.uuid === admin.leg &&
+            e.header('Application') === 'play_and_get_digits' &&
+            e.seq > first.seq,
+          { after: mark, timeoutMs: PIN_TIMEOUT_MS + 15_000 },
+        );
+        // pinTimeoutMs counts from the end of the prompt (FreeSWITCH's play_and_get_digits), not its start.
+        expect(Math.abs(eventTimeMs(again) - eventTimeMs(prompted) - PIN_TIMEOUT_MS)).toBeLessThanOrEqual(
+          1000,
+        );
+        expect(await roomOf(fs, admin.leg)).toBeUndefined();
         await hangUpAndCheckNothingLeft(admin);
       },
       SCENARIO_TIMEOUT_MS,
@@ -412,7 +468,7 @@ describe.skipIf(plan.kind === 'skip')('dynconf against a real FreeSWITCH', () =>
     );
 
     it(
-      'dynconf killed and started again during PIN entry: the caller keys the PIN and gets a room',
+      'dynconf killed and started again during PIN entry: the PIN prompt is played again at once, the PIN works',
       async (ctx) => {
         const { fs, pin } = the();
         const controller = env?.controller;
@@ -420,14 +476,25 @@ describe.skipIf(plan.kind === 'skip')('dynconf against a real FreeSWITCH', () =>
           return ctx.skip('dynconf was not started by the suite, so it cannot restart it');
         const mark = fs.cursor();
         const admin = await dial(fs, { from: '1404', to: '900' });
-        await waitUntilCollecting(fs, admin.leg, mark);
-        await press(fs, admin, pin.slice(0, 2));
-        // As on SIGKILL: nothing is sent to FreeSWITCH; the PIN prompt goes on without a controller.
+        const first = await waitUntilCollecting(fs, admin.leg, mark);
+        // As on SIGKILL: nothing is sent to FreeSWITCH; the PIN entry goes on without a controller.
         const crashed = fs.cursor();
         await controller.crash();
         await controller.start();
-        // The caller is asked again (the two keys alone are no PIN) and keys the whole PIN.
-        await waitUntilCollecting(fs, admin.leg, crashed);
+        const ready = await switchNowMs(fs);
+        // Asked again at once: the old entry is cut short long before its own wait would have ended it.
+        const again = await waitUntilCollecting(fs, admin.leg, crashed);
+        expect(eventTimeMs(again) - ready).toBeLessThanOrEqual(1000);
+        expect(eventTimeMs(again) - eventTimeMs(first)).toBeLessThan(PIN_TIMEOUT_MS);
+        const cut = fs
+          .events(crashed)
+          .find(
+            (e) =>
+              e.name === 'CHANNEL_EXECUTE_COMPLETE' &&
+              e.uuid === admin.leg &&
+              e.header('Application-UUID') === first.header('Application-UUID'),
+          );
+        expect(cut === undefined ? undefined : eventTimeMs(cut)).toBeLessThanOrEqual(eventTimeMs(again));
         const restarted = fs.cursor();
         await press(fs, admin, `${pin}#`);
         await waitInRoom(fs, admin.leg, { moderator: true, members: 1 });

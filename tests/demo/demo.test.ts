@@ -4,7 +4,6 @@
 // never depend on how busy the machine is; `npm run demo` keeps the wall clock × --speed.
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/clock.js';
-import { parseDemoArgs } from '../../src/demo/args.js';
 import { runDemoMain } from '../../src/demo/main.js';
 import { DEMO_PIN, WRONG_PIN } from '../../src/demo/stage.js';
 import { stripAnsi, wantsColor } from '../../src/demo/style.js';
@@ -31,7 +30,7 @@ function timeOf(transcript: string, text: string): number {
 describe('npm run demo', () => {
   it('plays both flows against the simulator, every step as expected, and exits 0', async () => {
     const out = sink();
-    const code = await runDemoMain([], { stdout: out, stderr: out, color: false, clock: new VirtualClock() });
+    const code = await runDemoMain({ stdout: out, color: false, clock: new VirtualClock() });
     const transcript = out.text();
     expect(code, transcript).toBe(0);
     for (const line of [
@@ -83,9 +82,8 @@ describe('npm run demo', () => {
 
   it('exits non-zero naming the failed step when 801 is busy instead of answering', async () => {
     const out = sink();
-    const code = await runDemoMain([], {
+    const code = await runDemoMain({
       stdout: out,
-      stderr: out,
       color: false,
       directory: { '801': { kind: 'busy' } },
       clock: new VirtualClock(),
@@ -102,28 +100,10 @@ describe('npm run demo', () => {
     expect(transcript).not.toContain('6. 801 answers');
   });
 
-  it('shows colour only when asked for it', async () => {
-    const out = sink();
-    const code = await runDemoMain(['--help'], { stdout: out, color: true });
-    expect(code).toBe(0);
-    expect(out.text()).toContain('Usage: dynconf demo [--speed N] [--verbose]');
+  it('shows colour only when asked for it', () => {
     expect(wantsColor({ isTTY: true }, {})).toBe(true);
     expect(wantsColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
     expect(wantsColor({ isTTY: false }, {})).toBe(false);
     expect(wantsColor({}, {})).toBe(false);
-  });
-
-  it('refuses a bad --speed with a usage error', async () => {
-    const out = sink();
-    const err = sink();
-    expect(await runDemoMain(['--speed', 'fast'], { stdout: out, stderr: err })).toBe(2);
-    expect(err.text()).toContain('--speed must be a number above 0 and at most 200, got "fast"');
-    expect(out.text()).toBe('');
-    expect(parseDemoArgs(['--speed=25', '--verbose'])).toEqual({
-      ok: true,
-      args: { speed: 25, verbose: true, help: false },
-    });
-    expect(parseDemoArgs(['--speed', '0']).ok).toBe(false);
-    expect(parseDemoArgs(['--loud'])).toEqual({ ok: false, message: 'unknown argument "--loud"' });
   });
 });

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/index.js';
@@ -116,6 +117,25 @@ describe('controller image (Dockerfile)', () => {
     expect(runtime.some((s) => s.keyword === 'COPY' && s.args.startsWith('--from=build /app/dist'))).toBe(
       true,
     );
+  });
+
+  it('compiles the controller without the demo and the simulator, unless built WITH_DEMO=true', () => {
+    const build = steps.filter((s) => s.stage === 0);
+    expect(build.some((s) => s.keyword === 'ARG' && s.args === 'WITH_DEMO=false')).toBe(true);
+    expect(build.find((s) => s.keyword === 'RUN' && s.args.includes('WITH_DEMO'))?.args).toMatch(
+      /npm run build; else npx tsc -p tsconfig\.image\.json/,
+    );
+    // What tsc emits for the image: every file of the program, type-only imports included.
+    const configPath = join(root, 'tsconfig.image.json');
+    const read = ts.readConfigFile(configPath, ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, configPath);
+    const files = ts
+      .createProgram(parsed.fileNames, parsed.options)
+      .getSourceFiles()
+      .map((f) => f.fileName.slice(root.length + 1))
+      .filter((f) => !f.startsWith('node_modules/'));
+    expect(files).toEqual(expect.arrayContaining(['src/service-cli.ts', 'src/health/probe-main.ts']));
+    expect(files.filter((f) => /^src\/(simulator|demo)\/|^src\/cli\.ts$/.test(f))).toEqual([]);
   });
 
   it('runs as a user other than root, with a health check', () => {
@@ -314,12 +334,12 @@ describe('dynconf entry point', () => {
       encoding: 'utf8',
     }).stdout.trim();
 
-  it('starts the controller by default and passes other commands on', () => {
+  it('starts the controller by default and passes other commands on (the service command: no demo build here)', () => {
     expect(run([], { DYNCONF_CONFIG: '/cfg/a.yaml' })).toBe(
-      'node /app/dist/src/cli.js start config=/cfg/a.yaml',
+      'node /app/dist/src/service-cli.js start config=/cfg/a.yaml',
     );
     expect(run(['check-config', '/cfg/b.yaml'])).toMatch(
-      /^node \/app\/dist\/src\/cli\.js check-config \/cfg\/b\.yaml/,
+      /^node \/app\/dist\/src\/service-cli\.js check-config \/cfg\/b\.yaml/,
     );
   });
 

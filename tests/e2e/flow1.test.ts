@@ -1,7 +1,7 @@
 // Flow 1 end to end: dial 900, PIN, room, 0 → dial tone → number → ringback → private talk → `**` / `*#`,
 // and every automatic return. Simulator and controller talk over the real event socket.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SHIPPED_PROMPTS } from '../../src/prompts.js';
+import { dialToneFor, SHIPPED_PROMPTS } from '../../src/prompts.js';
 import { ADMIN_PIN, finishHarness, type Harness, startHarness, WRONG_PIN } from './support/harness.js';
 
 let h: Harness | undefined;
@@ -35,7 +35,9 @@ describe('flow 1: dial 900', () => {
     const invitee = await h.dial(admin, '801');
     await h.sessionState(admin.uuid, 'invitation.talking');
     await h.until(() => admin.where().bridgedTo === invitee.uuid, 'admin bridged with the invitee');
-    expect(h.heard(admin.uuid, SHIPPED_PROMPTS['dial-tone'])).toBe(true);
+    expect(
+      h.heard(admin.uuid, dialToneFor(SHIPPED_PROMPTS['dial-tone'], h.config.dialTimeoutMs).prompt),
+    ).toBe(true);
     expect(h.heard(admin.uuid, SHIPPED_PROMPTS.ringback)).toBe(true);
     // Private: the room does not hear them (the admin left it).
     expect(h.sim.room(room)).toBeUndefined();

@@ -376,34 +376,108 @@ describe('EslConnection', () => {
     expect(connection.state).toBe('closed');
   });
 
-  it('keeps retrying while FreeSWITCH is absent, says so in the log, and connects when it appears', async () => {
+  it('keeps retrying while FreeSWITCH is absent: one line when it starts, none per attempt, one when it is back', async () => {
     const probe = new FakeEslServer();
     const port = await probe.listen();
     await probe.close();
     const { connection, log } = connect(port);
-    await vi.waitFor(() => expect(connection.counters().connectFailures).toBeGreaterThanOrEqual(3), {
+    await vi.waitFor(() => expect(connection.counters().connectFailures).toBeGreaterThanOrEqual(5), {
       timeout: 5000,
     });
     expect(connection.state).toBe('connecting');
-    const warn = log.lines.find((l) => l.level === 40 && String(l.msg).includes('unreachable'));
-    expect(warn).toMatchObject({ code: 'ECONNREFUSED', attempt: 1 });
+    expect(connection.status()).toMatchObject({
+      state: 'connecting',
+      problem: { kind: 'unreachable', detail: 'ECONNREFUSED' },
+    });
+    expect(connection.status().failedAttempts).toBeGreaterThanOrEqual(5);
+    const warnings = log.lines.filter((l) => (l.level as number) >= 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(String(warnings[0]?.msg)).toContain('unreachable');
     await startServer(PASSWORD, port);
     await waitForState(connection, 'connected');
     expect(connection.reconnects).toBe(0);
+    expect(connection.status()).toMatchObject({ state: 'connected', failedAttempts: 0 });
+    expect(connection.status().problem).toBeUndefined();
+    const back = log.lines.filter((l) => String(l.msg).includes('connected and authenticated'));
+    expect(back).toHaveLength(1);
+    expect(back[0]?.failedAttempts).toBeGreaterThanOrEqual(5);
+    // Attempts leave no line of their own, at any level.
+    const perAttempt = log.lines.filter((l) => /unreachable|retrying/.test(String(l.msg)));
+    expect(perAttempt).toHaveLength(1);
   });
 
-  it('a wrong password: logged as an authentication failure, retried, never connected, never logged', async () => {
+  it('a dropped session: one line when it is lost, one when it is back with how long it was down', async () => {
+    const { server, port, connection, log } = await connected();
+    await server.close();
+    await waitForState(connection, 'reconnecting');
+    await vi.waitFor(() => expect(connection.counters().connectFailures).toBeGreaterThanOrEqual(4), {
+      timeout: 5000,
+    });
+    expect(connection.status()).toMatchObject({ state: 'reconnecting', problem: { kind: 'unreachable' } });
+    await startServer(PASSWORD, port);
+    await waitForState(connection, 'connected');
+    const lines = log.lines.filter((l) => (l.level as number) >= 30 && l.module === 'esl').map((l) => l.msg);
+    expect(lines).toEqual([
+      'connecting to the FreeSWITCH event socket',
+      'event socket connected and authenticated',
+      'FreeSWITCH event socket lost: calls go on; reconnecting',
+      expect.stringMatching(/^FreeSWITCH event socket back after \d+\.\d s down$/),
+    ]);
+    const back = log.lines.at(-1);
+    expect(back?.downMs).toBeGreaterThan(0);
+    expect(back?.failedAttempts).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a wrong password: one clear error naming eventSocket.password, slow retries, never connected, never logged', async () => {
     const { server, port } = await startServer('the-right-one');
-    const { connection, log } = connect(port);
-    await vi.waitFor(() => expect(connection.counters().authFailures).toBeGreaterThanOrEqual(2), {
+    const refusedMs = 150;
+    const { connection, log } = connect(port, { backoff: { initialMs: 10, maxMs: 40, refusedMs } });
+    const changes: string[] = [];
+    connection.onStatusChange((s) => changes.push(`${s.state}/${s.problem?.kind ?? '-'}`));
+    await vi.waitFor(() => expect(connection.counters().authFailures).toBeGreaterThanOrEqual(3), {
       timeout: 5000,
     });
     expect(connection.state).toBe('connecting');
-    expect(server.connectionCount).toBeGreaterThanOrEqual(2);
-    expect(log.lines.some((l) => l.level === 50 && String(l.msg).includes('authentication failed'))).toBe(
-      true,
-    );
+    expect(connection.status()).toMatchObject({
+      state: 'connecting',
+      problem: { kind: 'auth-failed', detail: '-ERR invalid' },
+    });
+    const errors = log.lines.filter((l) => (l.level as number) >= 40);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ level: 50, reply: '-ERR invalid' });
+    expect(String(errors[0]?.msg)).toContain('check eventSocket.password');
+    // Slow: every retry waits refusedMs (not the 10-40 ms of an absent FreeSWITCH). Lower bounds only.
+    const auths = server.received.filter((c) => c.line.startsWith('auth ')).length;
+    expect(auths).toBe(connection.counters().authFailures);
+    expect(server.connectionCount).toBe(auths);
+    expect(changes).toEqual(['connecting/auth-failed']);
     expect(log.raw.join('')).not.toContain(PASSWORD);
+  });
+
+  it('a wrong password: retries come refusedMs apart', async () => {
+    const { server, port } = await startServer('the-right-one');
+    const refusedMs = 120;
+    const seen: number[] = [];
+    server.onConnection = () => seen.push(performance.now());
+    connect(port, { backoff: { initialMs: 10, maxMs: 40, refusedMs } });
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(3), { timeout: 5000 });
+    for (let k = 1; k < seen.length; k++)
+      expect((seen[k] ?? 0) - (seen[k - 1] ?? 0)).toBeGreaterThanOrEqual(refusedMs - 2);
+  });
+
+  it("turned away by FreeSWITCH's ACL: one clear error, status rejected, slow retries", async () => {
+    const { server, port } = await startServer();
+    server.rejectAll = true;
+    const { connection, log } = connect(port, { backoff: { initialMs: 10, maxMs: 40, refusedMs: 100 } });
+    await vi.waitFor(() => expect(server.connectionCount).toBeGreaterThanOrEqual(2), { timeout: 5000 });
+    expect(connection.status()).toMatchObject({ state: 'connecting', problem: { kind: 'rejected' } });
+    const errors = log.lines.filter((l) => (l.level as number) >= 40);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]?.msg)).toContain('ACL');
+    server.rejectAll = false;
+    await waitForState(connection, 'connected');
+    expect(connection.status().problem).toBeUndefined();
   });
 
   it('close(): pending commands end with a closed error; later commands too; state closed', async () => {

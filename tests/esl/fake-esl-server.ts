@@ -29,6 +29,10 @@ export class FakeEslServer {
   onApi: ApiHandler = () => '+OK\n';
   onBgapi: BgapiHandler = () => ({ body: '+OK\n' });
   onSendmsg: SendmsgHandler = () => '+OK';
+  /** Turn every new connection away as FreeSWITCH's event-socket ACL does (`text/rude-rejection`). */
+  rejectAll = false;
+  /** Called as each connection is accepted (before anything is written to it). */
+  onConnection: () => void = () => {};
   readonly #conns = new Set<Conn>();
   #server: Server | undefined;
 
@@ -99,8 +103,14 @@ export class FakeEslServer {
       subclasses: new Set(),
     };
     this.#conns.add(conn);
+    this.onConnection();
     socket.on('error', () => {});
     socket.on('close', () => this.#conns.delete(conn));
+    if (this.rejectAll) {
+      this.#writeFrame(conn, 'text/rude-rejection', 'Access Denied, go away.\n');
+      socket.end();
+      return;
+    }
     socket.write('Content-Type: auth/request\n\n');
     let pending = '';
     socket.on('data', (data: Buffer) => {

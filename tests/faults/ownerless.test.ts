@@ -80,7 +80,10 @@ describe('legs without an owner', () => {
     const harness = await faultHarness();
     h = harness;
     const { admin, other } = await reach(harness, 'escalation', 'authenticating');
+    const asked = harness.nextCollect(admin, { timeoutMs: 60_000 });
     await harness.restartController({ whileDown: async () => other?.hangup() });
+    // The PIN prompt that ran is played again by the new controller.
+    await asked;
     await harness.enterPin(admin);
     await admin.waitUntil('in-conference');
     await harness.sessionState(admin.uuid, 'inRoom');
@@ -154,15 +157,17 @@ describe('a snapshot that cannot be restored', () => {
     await admin.hangup();
   });
 
-  it('an unreadable snapshot during PIN entry: the entry goes on, the right PIN gives the room', async () => {
+  it('an unreadable snapshot during PIN entry: the PIN is asked again, the right PIN gives the room', async () => {
     const harness = await faultHarness();
     h = harness;
     const { admin } = await reach(harness, 'access', 'authenticating');
+    const asked = harness.nextCollect(admin, { timeoutMs: 60_000 });
     await harness.restartController({
       whileDown: () => setOnSwitch(harness.sim, admin.uuid, MARK.machine, 'not-a-snapshot', true),
     });
     expect(harness.logs.some((line) => line.includes('falling back to a safe state'))).toBe(true);
     await harness.sessionState(admin.uuid, 'authenticating');
+    await asked;
     await admin.press(`${ADMIN_PIN}#`);
     await admin.waitUntil('in-conference');
     await harness.sessionState(admin.uuid, 'inRoom');

@@ -2,6 +2,7 @@
 // room and member controls (checked in the simulator), invitations through the routing rules, validation,
 // the live stream, the OpenAPI document, metrics, and a dropped event socket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EslConnection } from '../../src/esl/connection.js';
 import { SESSION_COOKIE, sameSecret } from '../../src/http/auth.js';
 import type { RoomsPayload } from '../../src/http/views.js';
 import { EventStream, json, type Rig, startRig, TOKEN } from './support.js';
@@ -22,7 +23,19 @@ describe('operator API', () => {
       expect(await json(live)).toEqual({ status: 'ok' });
       const ready = await rig.get('/readyz', { token: null });
       expect(ready.status).toBe(200);
-      expect(await json(ready)).toEqual({ status: 'ready' });
+      // Each node: connected, since when (on the event socket's clock), for how long.
+      expect(await json(ready)).toEqual({
+        status: 'ready',
+        nodes: [
+          {
+            id: `127.0.0.1:${rig.sim.port}`,
+            state: 'connected',
+            connected: true,
+            since: new Date((rig.connection as EslConnection).status().since).toISOString(),
+            forSeconds: Math.floor((rig.connection as EslConnection).status().forMs / 1000),
+          },
+        ],
+      });
     });
 
     it('refuses every other route without the right token', async () => {
@@ -401,9 +414,51 @@ describe('operator API', () => {
     it('says not ready, then rebuilds the rooms from FreeSWITCH on reconnect', async () => {
       rig.sim.faults.refuseConnections(true);
       rig.sim.faults.dropConnections();
+      const lostAt = rig.clock.now();
       await rig.until(async () => (await rig.get('/readyz', { token: null })).status === 503, 'readyz 503');
+      // Down for a while: /readyz, /status and the metrics say since when.
+      await rig.until(() => rig.clock.now() >= lostAt + 5000, '5 s of outage');
       const down = await json(await rig.get('/readyz', { token: null }));
-      expect(down).toEqual({ status: 'not ready', reason: 'event socket reconnecting' });
+      const downFor = Math.floor((rig.connection as EslConnection).status().forMs / 1000);
+      expect(downFor).toBeGreaterThanOrEqual(5);
+      expect(down).toEqual({
+        status: 'not ready',
+        reason: `event socket reconnecting (down ${downFor} s)`,
+        nodes: [
+          {
+            id: `127.0.0.1:${rig.sim.port}`,
+            state: 'reconnecting',
+            connected: false,
+            since: new Date(lostAt).toISOString(),
+            forSeconds: downFor,
+            reason: `event socket reconnecting (down ${downFor} s)`,
+          },
+        ],
+      });
+      const downStatus = await json(await rig.get('/status'));
+      expect(downStatus.eventSocket).toMatchObject({
+        state: 'reconnecting',
+        connected: false,
+        since: new Date(lostAt).toISOString(),
+        forSeconds: downFor,
+      });
+      const downMetrics = await (await rig.get('/metrics')).text();
+      const node = `node="127.0.0.1:${rig.sim.port}"`;
+      expect(downMetrics).toContain(`dynconf_event_socket_connected{${node}} 0`);
+      expect(downMetrics).toContain(
+        `dynconf_event_socket_disconnected_seconds{${node}} ${(rig.connection as EslConnection).status().forMs / 1000}`,
+      );
+      expect(downMetrics).toContain(`dynconf_event_socket_auth_failed{${node}} 0`);
+      const live = await rig.rooms();
+      expect(live.nodes).toEqual([
+        {
+          id: `127.0.0.1:${rig.sim.port}`,
+          connection: 'reconnecting',
+          synced: false,
+          since: new Date(lostAt).toISOString(),
+          reason: 'event socket reconnecting',
+        },
+      ]);
       expect((await rig.rooms()).synced).toBe(false);
       const mute = await rig.post('/api/rooms/room-a/lock');
       expect(mute.status).toBe(503);
@@ -421,6 +476,11 @@ describe('operator API', () => {
       expect(status.eventSocket.reconnects).toBe(1);
       const metrics = await (await rig.get('/metrics')).text();
       expect(metrics).toContain(`dynconf_event_socket_reconnects_total{node="127.0.0.1:${rig.sim.port}"} 1`);
+      expect(metrics).toContain(
+        `dynconf_event_socket_disconnected_seconds{node="127.0.0.1:${rig.sim.port}"} 0`,
+      );
+      expect(status.eventSocket).toMatchObject({ state: 'connected', connected: true });
+      expect(status.eventSocket.reason).toBeUndefined();
     });
   });
 });

@@ -205,4 +205,18 @@ describe.skipIf(!available)('dashboard in a browser', () => {
     await page.locator('#empty').waitFor({ state: 'visible' });
     expect(admin.where().state).toBe('gone');
   });
+
+  it('shows FreeSWITCH down and since when while the event socket is away, then live again', async () => {
+    rig.sim.faults.refuseConnections(true);
+    rig.sim.faults.dropConnections();
+    try {
+      await rig.until(() => rig.connection.state === 'reconnecting', 'the event socket down');
+      await poll(() => page.textContent('#link')).toMatch(/^FreeSWITCH: down since \S.* \(reconnecting\)$/);
+      expect(await page.getAttribute('#link', 'class')).toBe('pill pill-bad');
+    } finally {
+      rig.sim.faults.refuseConnections(false);
+    }
+    await rig.until(() => rig.connection.state === 'connected', 'the event socket back');
+    await poll(() => page.textContent('#link')).toBe('live');
+  });
 });

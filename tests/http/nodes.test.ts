@@ -84,8 +84,8 @@ describe('operator API over two FreeSWITCH nodes', () => {
       return p.rooms.length === 2 ? p : undefined;
     }, 'rooms of both nodes');
     expect(payload.nodes).toEqual([
-      { id: id(a), connection: 'connected', synced: true },
-      { id: id(b), connection: 'connected', synced: true },
+      { id: id(a), connection: 'connected', synced: true, since: expect.any(String) },
+      { id: id(b), connection: 'connected', synced: true, since: expect.any(String) },
     ]);
     expect(payload.rooms.map((r) => [r.name, r.node, r.members[0]?.number])).toEqual([
       ['room-a', id(a), '1002'],
@@ -115,14 +115,25 @@ describe('operator API over two FreeSWITCH nodes', () => {
         const response = await fetch(`${api.url}/readyz`);
         return response.status === 503 ? json(response) : undefined;
       }, 'readyz 503');
-      expect(down).toEqual({ status: 'not ready', reason: `${id(b)} event socket reconnecting` });
+      expect(down.status).toBe('not ready');
+      expect(down.reason).toMatch(new RegExp(`^${id(b)} event socket reconnecting \\(down \\d+ s\\)$`));
+      expect(down.nodes).toEqual([
+        expect.objectContaining({ id: id(sims[0] as Simulator), connected: true }),
+        expect.objectContaining({ id: id(b), connected: false, state: 'reconnecting' }),
+      ]);
       const status = await json(await get('/status'));
       expect(status.ready).toBe(false);
-      expect(status.eventSocket).toMatchObject({ id: id(b), state: 'reconnecting' });
+      expect(status.eventSocket).toMatchObject({ id: id(b), state: 'reconnecting', connected: false });
       expect(status.nodes.map((n: { state: string }) => n.state)).toEqual(['connected', 'reconnecting']);
       const metrics = await (await get('/metrics')).text();
       expect(metrics).toContain(`dynconf_event_socket_connected{node="${id(sims[0] as Simulator)}"} 1`);
       expect(metrics).toContain(`dynconf_event_socket_connected{node="${id(b)}"} 0`);
+      expect(metrics).toContain(
+        `dynconf_event_socket_disconnected_seconds{node="${id(sims[0] as Simulator)}"} 0`,
+      );
+      expect(metrics).toMatch(
+        new RegExp(`dynconf_event_socket_disconnected_seconds\\{node="${id(b)}"\\} [0-9.]+`),
+      );
       // The room on the node that is up is still served.
       expect((await post('/api/rooms/room-a/lock')).status).toBe(200);
       expect((await post('/api/rooms/room-b/lock')).status).toBe(503);

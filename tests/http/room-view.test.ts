@@ -6,9 +6,9 @@ import type { EventOf } from '../../src/esl/events.js';
 import {
   parseConferenceJsonList,
   parseShowChannelsJson,
-  RoomView,
   withCallDirections,
-} from '../../src/room-view/index.js';
+} from '../../src/esl/listings.js';
+import { RoomView } from '../../src/room-view/index.js';
 import { type InRecord, loadTrace, traceFiles } from '../support/traces.js';
 
 type ConferenceEvent = EventOf<'conference'>;

@@ -157,7 +157,12 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     version: '9.9.9-test',
     ...(controller === undefined
       ? {}
-      : { sessions: () => controller.sessions(), stats: () => controller.stats() }),
+      : {
+          sessions: () => controller.sessions(),
+          stats: () => controller.stats(),
+          // As dynconf start wires it: the API's calls are the runtime's.
+          operator: controller.operator,
+        }),
   });
   await drive(api.synced(), 'the rooms read from FreeSWITCH');
 

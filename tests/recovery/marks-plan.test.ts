@@ -1,6 +1,7 @@
 // What dynconf keeps on the legs (marks.ts), how a recovery sorts FreeSWITCH's channels (plan.ts), and the
 // safe state a session falls back to when its snapshot cannot be restored (fallback.ts).
 
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import {
@@ -11,6 +12,7 @@ import {
 } from '../../machines/index.js';
 import { channelInfo } from '../../src/esl/channel-info.js';
 import { dumpChannel, setPackedVariable, transferToExtension } from '../../src/esl/commands.js';
+import { createLogger } from '../../src/log.js';
 import { fallbackFor } from '../../src/recovery/fallback.js';
 import {
   type AdminMarks,
@@ -20,6 +22,11 @@ import {
   unpackMachine,
 } from '../../src/recovery/marks.js';
 import { entryOf, orphansOf, planRecovery, straysOf } from '../../src/recovery/plan.js';
+import type { OperatorInvitations } from '../../src/runtime/operator/invitations.js';
+import { takeOverGuests } from '../../src/runtime/operator/take-over.js';
+
+const silentLogger = createLogger({ level: 'silent', destination: { write: () => {} } });
+
 import type { ChannelFacts } from '../../src/recovery/switch-state.js';
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -63,11 +70,17 @@ describe('marks', () => {
     const persisted = snapshotIn('inRoom');
     const packed = packMachine(JSON.stringify(persisted));
     expect(packed).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(packed.length).toBeLessThan(JSON.stringify(persisted).length);
+    expect(packed.length).toBeLessThan(2048);
     expect(unpackMachine(packed)).toEqual(persisted);
     const restored = restoreSession(unpackMachine(packed));
     expect(restored.ok && restored.context.roomRequested).toBe(true);
     expect(setPackedVariable(uuid(1), MARK.machine, packed).ok).toBe(true);
+  });
+
+  it('reads the deflated snapshots earlier versions wrote (legs that outlived an upgrade)', () => {
+    const persisted = snapshotIn('inRoom');
+    const deflated = deflateRawSync(Buffer.from(JSON.stringify(persisted))).toString('base64url');
+    expect(unpackMachine(deflated)).toEqual(persisted);
   });
 
   it('anything else unpacks to nothing, never throws', () => {
@@ -152,6 +165,53 @@ describe('planRecovery', () => {
     expect(orphansOf(legs).map((l) => l.uuid)).toEqual([uuid(1), uuid(3)]);
     expect(straysOf(legs, (u) => u === uuid(1))).toEqual([]);
     expect(straysOf(legs, () => false)).toEqual([uuid(1)]);
+  });
+
+  it("the operator's legs: taken over when ringing into a live room or in one; hung up when their room is gone", () => {
+    const state = {
+      channels: new Map(
+        [
+          channel(
+            1,
+            { dynconf_role: 'guest', dynconf_room: 'live' },
+            { answered: false, direction: 'outbound' },
+          ),
+          channel(
+            2,
+            { dynconf_role: 'guest', dynconf_room: 'gone' },
+            { answered: false, direction: 'outbound' },
+          ),
+          channel(
+            3,
+            { dynconf_role: 'guest', dynconf_room: 'live' },
+            { room: 'live', direction: 'outbound' },
+          ),
+          channel(4, { dynconf_role: 'guest', dynconf_room: 'gone', loopback_leg: 'B' }, { answered: false }),
+          channel(5, { dynconf_role: 'invitee', dynconf_admin: uuid(9) }),
+        ].map((c) => [c.uuid, c]),
+      ),
+      rooms: new Map([['live', [uuid(3)]]]),
+    };
+    const plan = planRecovery(state);
+    expect(plan.guests.map((g) => g.uuid)).toEqual([uuid(1), uuid(2), uuid(3), uuid(4)]);
+    const adopted: unknown[] = [];
+    const hungUp: string[] = [];
+    const calls = {
+      knows: () => false,
+      adopt: (found: unknown) => void adopted.push(found),
+    } as unknown as OperatorInvitations;
+    const count = takeOverGuests(plan.guests, {
+      calls,
+      logger: silentLogger,
+      roomLives: (room) => state.rooms.has(room),
+      hangUp: (leg) => void hungUp.push(leg),
+    });
+    expect(count).toBe(1);
+    expect(hungUp).toEqual([uuid(2)]);
+    expect(adopted).toEqual([
+      { uuid: uuid(1), room: 'live', number: '', answered: false },
+      { uuid: uuid(3), room: 'live', number: '', answered: true },
+    ]);
   });
 
   it('tells an entry running, finished and unread, or nothing to take over', () => {

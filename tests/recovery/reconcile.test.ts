@@ -124,24 +124,60 @@ describe('reconcileLegs: what ended while nobody listened', () => {
 });
 
 describe('reconcileState: finishing what the state stands for', () => {
-  it('PIN entry: taken over while it runs, its unread result used; else asked again with a fresh deadline', () => {
+  it('PIN entry after a restart: played again at once if it runs, its unread result used, attempts kept', () => {
     const deadlines = { pin: NOW - 1 };
-    const running = reconcileState(
-      input('authenticating', { deadlines }, { admin: up({ entry: 'running' }) }),
+    const reasked = [
+      { kind: 'effect', effect: { type: 'collectPin', params: { attempt: 2, maxAttempts: 3 } } },
+      { kind: 'arm', name: 'pin', at: NOW + DEFAULT_SETTINGS.pinEntryTimeoutMs },
+    ];
+    // Running: the caller heard its prompt before the restart and would hear nothing until it timed out.
+    const running = input(
+      'authenticating',
+      { deadlines, pinFailures: 1 },
+      { admin: up({ entry: 'running' }) },
     );
-    expect(running).toEqual([
+    expect(reconcileState(running)).toEqual(reasked);
+    // Its result lost: asked again the same way.
+    expect(reconcileState(input('authenticating', { deadlines, pinFailures: 1 }))).toEqual(reasked);
+    // Finished while nobody listened: the result is taken over, not asked again.
+    const completed = reconcileState(
+      input('authenticating', { deadlines }, { admin: up({ entry: 'completed' }) }),
+    );
+    expect(completed).toEqual([
+      {
+        kind: 'entry',
+        entry: 'pin',
+        status: 'completed',
+        reask: expect.objectContaining({ type: 'collectPin' }),
+      },
+      { kind: 'arm', name: 'pin', at: NOW - 1 },
+    ]);
+  });
+
+  it('PIN entry after a reconnect: this controller still waits for the entry that runs', () => {
+    const deadlines = { pin: NOW + 5000 };
+    const running = input(
+      'authenticating',
+      { deadlines },
+      { admin: up({ entry: 'running' }), restored: false },
+    );
+    expect(reconcileState(running)).toEqual([
       {
         kind: 'entry',
         entry: 'pin',
         status: 'running',
         reask: expect.objectContaining({ type: 'collectPin' }),
       },
-      { kind: 'arm', name: 'pin', at: NOW - 1 },
     ]);
-    const lost = reconcileState(input('authenticating', { deadlines, pinFailures: 1 }));
-    expect(lost).toEqual([
-      { kind: 'effect', effect: { type: 'collectPin', params: { attempt: 2, maxAttempts: 3 } } },
-      { kind: 'arm', name: 'pin', at: NOW + DEFAULT_SETTINGS.pinEntryTimeoutMs },
+  });
+
+  it('number entry after a restart: the dial tone played again at once', () => {
+    const deadlines = { dial: NOW + 1000 };
+    const context = { deadlines, roomRequested: true };
+    const running = input('dialing', context, { admin: up({ entry: 'running' }) });
+    expect(reconcileState(running)).toEqual([
+      { kind: 'effect', effect: { type: 'leaveRoomAndCollectNumber', params: undefined } },
+      { kind: 'arm', name: 'dial', at: NOW + DEFAULT_SETTINGS.dialEntryTimeoutMs },
     ]);
   });
 

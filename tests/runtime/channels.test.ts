@@ -40,4 +40,39 @@ describe('channel table', () => {
     if (bridge?.type !== 'channel-bridge') throw new Error('no bridge in trace 08');
     expect(table.peer(bridge.aLegUuid)).toBe(bridge.bLegUuid);
   });
+
+  it('knows who is on the legs marked with a role until they hang up, and drops what a read of FreeSWITCH no longer lists', () => {
+    const table = new ChannelTable();
+    table.observe(channelEvent('CHANNEL_CREATE', A, { 'Caller-Caller-ID-Number': '1001' }));
+    expect(table.leg(A)).toBeUndefined();
+    table.observe(
+      channelEvent('CHANNEL_PARK', A, { 'Caller-Caller-ID-Number': '1001', variable_dynconf_role: 'admin' }),
+    );
+    table.observe(
+      channelEvent('CHANNEL_ANSWER', B, {
+        'Call-Direction': 'outbound',
+        'Caller-Destination-Number': '801',
+        'Answer-State': 'answered',
+        variable_dynconf_role: 'guest',
+      }),
+    );
+    expect(table.leg(A)).toEqual({
+      uuid: A,
+      role: 'admin',
+      number: '1001',
+      name: undefined,
+      answered: false,
+    });
+    expect(table.leg(B)).toMatchObject({ role: 'guest', number: '801', answered: true });
+    // A read of FreeSWITCH lists A only: B's hang-up was lost. A channel seen after the read began stays.
+    const read = table.beginRead();
+    const C = 'cccccccc-0000-4000-8000-000000000003';
+    table.observe(channelEvent('CHANNEL_PARK', C, { variable_dynconf_role: 'admin' }));
+    table.retain((uuid) => uuid === A, read);
+    expect(table.leg(B)).toBeUndefined();
+    expect(table.leg(A)?.role).toBe('admin');
+    expect(table.leg(C)?.role).toBe('admin');
+    table.observe(channelEvent('CHANNEL_HANGUP_COMPLETE', A, { 'Hangup-Cause': 'NORMAL_CLEARING' }));
+    expect(table.leg(A)).toBeUndefined();
+  });
 });

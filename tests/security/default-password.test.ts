@@ -9,14 +9,10 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  type ControllerMain,
-  defaultEntryPoints,
-  type EntryPoints,
-  type Loaded,
-} from '../../src/cli/entry-points.js';
+import type { ControllerMain, EntryPoints, Loaded } from '../../src/cli/entry-points.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
+import { packageEntryPoints } from '../../src/cli/package-entry-points.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dynconf-security-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,7 +37,7 @@ async function dynconf(argv: string[], env: Record<string, string> = {}, entry?:
   let stderr = '';
   let started: Run['started'];
   const recording: EntryPoints = entry ?? {
-    ...defaultEntryPoints,
+    ...packageEntryPoints,
     controller: async (): Promise<Loaded<ControllerMain>> => ({
       ok: true,
       main: async (options) => {
@@ -157,7 +153,7 @@ describe("FreeSWITCH's default event-socket password", () => {
     const port = (server.address() as { port: number }).port;
     try {
       const file = configFile(`  host: "${address}"\n  port: ${port}\n  password: ClueCon`);
-      const start = await dynconf(['start', '--config', file], {}, defaultEntryPoints);
+      const start = await dynconf(['start', '--config', file], {}, packageEntryPoints);
       expect(start.code).toBe(1);
       expect(start.stderr).toMatch(REFUSED);
       expect(connections).toBe(0);

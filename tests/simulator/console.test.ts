@@ -6,6 +6,15 @@ import { watchCalls } from '../../src/simulator/console.js';
 import { runSimulatorMain } from '../../src/simulator/main.js';
 import { type Harness, harness } from './support/harness.js';
 
+const STANDALONE = {
+  host: '127.0.0.1',
+  port: 0,
+  password: 'ClueCon',
+  speed: 1,
+  console: false,
+  logLevel: 'info',
+};
+
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
@@ -43,11 +52,14 @@ describe('simulator console', () => {
   it('dynconf simulate --console: plain-text help and answers, not JSON', async () => {
     const input = new PassThrough();
     const written: string[] = [];
-    const running = await runSimulatorMain(['--port', '0', '--console'], {
-      logger: silentLogger(),
-      input,
-      output: { write: (text: string) => written.push(text) },
-    });
+    const running = await runSimulatorMain(
+      { ...STANDALONE, console: true },
+      {
+        logger: silentLogger(),
+        input,
+        output: { write: (text: string) => written.push(text) },
+      },
+    );
     try {
       input.write('help\n');
       input.write('call 1001 900\n');

@@ -4,12 +4,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { runConsoleLine } from '../../src/simulator/console.js';
-import {
-  parseSimulatorArgs,
-  type RunningSimulator,
-  runSimulatorMain,
-  UsageError,
-} from '../../src/simulator/main.js';
+import { type RunningSimulator, runSimulatorMain } from '../../src/simulator/main.js';
 import { TestClient } from './support/esl-client.js';
 import { type Harness, harness } from './support/harness.js';
 
@@ -76,17 +71,6 @@ describe('scripting API', () => {
 });
 
 describe('standalone simulator', () => {
-  test('argument parsing with clear errors', () => {
-    expect(parseSimulatorArgs(['--port', '9000', '--speed', '10'], {})).toMatchObject({
-      port: 9000,
-      speed: 10,
-    });
-    expect(parseSimulatorArgs([], { DYNCONF_SIM_PORT: '8123' }).port).toBe(8123);
-    expect(() => parseSimulatorArgs(['--port', 'x'], {})).toThrow(UsageError);
-    expect(() => parseSimulatorArgs(['--bogus'], {})).toThrow(/unknown argument "--bogus"/);
-    expect(() => parseSimulatorArgs(['--port'], {})).toThrow(/needs a value/);
-  });
-
   test('runSimulatorMain listens, logs the port and has the demo directory', async () => {
     const lines: string[] = [];
     const logger = createLogger({
@@ -98,7 +82,10 @@ describe('standalone simulator', () => {
         },
       }),
     });
-    running = await runSimulatorMain(['--port', '0', '--speed', '100'], { logger });
+    running = await runSimulatorMain(
+      { host: '127.0.0.1', port: 0, password: 'ClueCon', speed: 100, console: false, logLevel: 'info' },
+      { logger },
+    );
     const port = running.sim.port;
     expect(port).toBeGreaterThan(0);
     expect(lines.join('')).toContain(`"port":${port}`);

@@ -252,11 +252,34 @@ function renderRoom(parts, room) {
   );
 }
 
+/**
+ * The pill's words for nodes not connected: what is wrong (a refused password says what to check) and since
+ * when; with several nodes, which node, and how many more are down.
+ */
+function downText(payload) {
+  const nodes = payload.nodes || [];
+  const down = nodes.filter((n) => n.connection !== 'connected');
+  const first = down[0];
+  if (!first) return `FreeSWITCH ${payload.connection}`;
+  const who = nodes.length > 1 ? `FreeSWITCH ${first.id}` : 'FreeSWITCH';
+  const since = first.since ? ` since ${new Date(first.since).toLocaleTimeString()}` : '';
+  const reason = first.reason || `event socket ${first.connection}`;
+  const what = reason.startsWith('event socket') ? `down${since} (${first.connection})` : `${reason}${since}`;
+  const more = down.length > 1 ? ` (+${down.length - 1} more down)` : '';
+  return `${who}: ${what}${more}`;
+}
+
 function render(payload) {
   const link = $('link');
   if (payload.connection !== 'connected') {
     link.className = 'pill pill-bad';
-    link.textContent = `FreeSWITCH ${payload.connection}`;
+    link.textContent = downText(payload);
+    link.title = (payload.nodes || [])
+      .map(
+        (n) =>
+          `${n.id}: ${n.connection}${n.since ? ` since ${n.since}` : ''}${n.reason ? ` — ${n.reason}` : ''}`,
+      )
+      .join('\n');
   } else if (!payload.synced) {
     link.className = 'pill pill-wait';
     link.textContent = 'reading rooms…';
@@ -264,6 +287,7 @@ function render(payload) {
     link.className = 'pill pill-ok';
     link.textContent = 'live';
   }
+  if (payload.connection === 'connected') link.title = '';
   const members = payload.rooms.reduce((n, r) => n + r.memberCount, 0);
   $('summary').textContent =
     `${payload.rooms.length} room${payload.rooms.length === 1 ? '' : 's'} · ${members} member${members === 1 ? '' : 's'}`;

@@ -26,10 +26,15 @@ export function joinRoomAsModerator(host: SessionWork, { room }: RoomParams): vo
   });
 }
 
+/**
+ * Sent at once, also from a private talk that is ending (`**` moves the invitee, `*#` hangs it up, in the
+ * same turn): FreeSWITCH carries out one socket's commands in order, and a leg transferred while still
+ * bridged goes where it was sent (park_after_bridge is for a leg left with nowhere to go). Waiting for the
+ * bridge to end first would only add its round trip.
+ */
 export function returnAdminToRoom(host: SessionWork, { room }: RoomParams): void {
   const { admin } = host;
   host.legs.enqueue(admin, 'returnAdminToRoom', async () => {
-    await host.actions.settleAfterBridge(admin);
     const sent = await host.actions.transferToRoom(admin, room, true);
     if (!sent.ok && !admin.gone) reportFailure(host, 'returnAdminToRoom', sent.error);
   });

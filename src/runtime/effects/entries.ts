@@ -88,6 +88,11 @@ export function collectNumber(host: SessionWork & InvitationWork, adopted?: Adop
       adopted,
     );
     if (result.kind === 'failed') return reportFailure(host, 'leaveRoomAndCollectNumber', result.error);
+    if (result.kind === 'no-key') {
+      // The dial tone played its whole dialTimeoutMs: back to the room now, not after FreeSWITCH's own wait.
+      host.logger.info('no number dialed');
+      return host.send({ type: 'number.none', at: host.now() });
+    }
     if (result.kind !== 'done') return;
     const entry = readDigits(result.event, DIAL_VARIABLE);
     await forget(host, DIAL_VARIABLE);

@@ -71,11 +71,14 @@ export function bridgeAdminAndInvitee(host: SessionWork, { legId }: LegParams): 
     if (leg === undefined || leg.gone)
       return reportFailure(host, 'bridgeAdminAndInvitee', 'the invitee leg is gone', legId);
     if (admin.gone) return;
-    // B has these from its originate; A needs them so that ending the private talk parks it (trace 06).
-    await actions.setVariables(admin, PARK_AFTER_BRIDGE);
     // `**` or `*#` came before the bridge was made: the invitee is the room's now, or hung up.
     if (leg.invitee.joined || leg.invitee.cancelled) return;
+    // B has these from its originate; A needs them so that ending the private talk parks it (trace 06).
+    // Written in the same turn as the bridge: FreeSWITCH carries out one socket's commands in order, so
+    // they are set before the bridge is made, without waiting for their replies.
+    const variables = actions.setVariables(admin, PARK_AFTER_BRIDGE);
     const sent = await actions.api(bridge(admin.uuid, leg.uuid));
+    await variables;
     if (!sent.ok) return reportFailure(host, 'bridgeAdminAndInvitee', sent.error, legId);
     admin.parked = false;
     admin.looping = undefined;

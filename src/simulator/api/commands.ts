@@ -88,7 +88,9 @@ const uuidTransfer: Handler = (core, args) => {
   const ch = live(core, uuid);
   if (ch === undefined) return NO_CHANNEL;
   core.flushDtmf(ch);
+  if (mode !== 'bleg') ch.transfersPending++;
   core.after(STEP_MS, () => {
+    if (mode !== 'bleg') ch.transfersPending--;
     const peer = ch.bridge?.peer;
     if (mode === 'bleg') {
       if (peer !== undefined) core.transfer(peer, dest, dialplan, context);

@@ -1,12 +1,17 @@
 // play_and_get_digits, following FreeSWITCH's switch_play_and_get_digits / switch_ivr_read:
 // prompt (a key breaks it), digits until a terminator, max digits or a timeout, the regexp check,
 // the invalid prompt (keys pressed during it wait for the next try), read_result and <var>_invalid.
+// The wait for the first key starts when the prompt has ended, and is at least 1 s (mod_dptools raises
+// any shorter timeout, and makes a missing one 1 s).
 import type { TimerHandle } from '../../clock.js';
 import { splitArgs } from '../dialstring.js';
 import type { AppInstance, DtmfSource } from '../model/frame.js';
 import { breakers } from './playback.js';
 import { Player } from './player.js';
 import type { AppFactory } from './registry.js';
+
+/** mod_dptools' play_and_get_digits: `if (timeout <= 1000) timeout = 1000;` (its default is 1000 too). */
+const FIRST_KEY_WAIT_FLOOR_MS = 1000;
 
 function int(text: string | undefined, fallback: number): number {
   const n = Number.parseInt(text ?? '', 10);
@@ -28,7 +33,7 @@ export const playAndGetDigitsApp: AppFactory = (ctx) => {
   const min = Math.max(0, int(args[0], 0));
   const max = Math.max(min, int(args[1], 128));
   let triesLeft = Math.max(1, int(args[2], 1));
-  const timeout = Math.max(0, int(args[3], 3000));
+  const timeout = Math.max(FIRST_KEY_WAIT_FLOOR_MS, int(args[3], FIRST_KEY_WAIT_FLOOR_MS));
   const terminators = args[4] ?? '#';
   const prompt = args[5] ?? '';
   const invalid = args[6] ?? '';
@@ -141,7 +146,7 @@ export const playAndGetDigitsApp: AppFactory = (ctx) => {
     },
     stop() {
       timer?.cancel();
-      player.stop();
+      player.stop('done');
       phase = 'done';
       if (ch.getVar('read_result') === undefined) ch.setVar('read_result', 'failure');
     },

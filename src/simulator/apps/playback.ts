@@ -25,7 +25,7 @@ export const playbackApp: AppFactory = (ctx) => {
       }
     },
     stop() {
-      player.stop();
+      player.stop('done');
       ctx.ch.appResponse = 'FILE PLAYED';
     },
   };

@@ -29,11 +29,15 @@ export class Player {
     }
   }
 
-  /** Breaks the sound off (a key, uuid_break, leaving the app). */
-  stop(): void {
+  /**
+   * Cuts the sound off. A key or uuid_break breaks it (`break`); the channel leaving the app (a transfer, a
+   * hangup) ends FreeSWITCH's play loop as if the sound had ended (`done`: trace 10, and a prompt cut by a
+   * transfer on FreeSWITCH 1.10.12).
+   */
+  stop(status: 'break' | 'done' = 'break'): void {
     if (!this.playing) return;
     this.timer?.cancel();
-    this.finish('break');
+    this.finish(status);
   }
 
   private finish(status: 'done' | 'break'): void {

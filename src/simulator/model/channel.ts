@@ -104,6 +104,11 @@ export class Channel {
   bridge?: BridgeLink;
   /** Parked by park_after_bridge: CS_PARK without a park application. */
   parkedAfterBridge = false;
+  /**
+   * uuid_transfer accepted and not carried out yet: FreeSWITCH flags the channel (CF_TRANSFER) when the
+   * command is answered, and a flagged channel whose bridge ends goes where it was sent instead of parking.
+   */
+  transfersPending = 0;
   memberId?: number;
   room?: string;
   /** Sticky Application-Response (set by playback). */

@@ -2,6 +2,7 @@
 // suite's own event-socket connection to it, and dynconf serving it. Everything it starts, stop() ends.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,11 +15,12 @@ import {
 } from 'testcontainers';
 import { stringify } from 'yaml';
 import type { ConfigInput } from '../../../src/config/index.js';
-import { type Controller, startController } from '../../../src/controller/main.js';
+import { type Controller, type ControllerConnection, startController } from '../../../src/controller/main.js';
 import { createLogger, type Logger } from '../../../src/log.js';
 import { eventually } from './eventually.js';
 import { type EslAddress, FreeSwitchDriver } from './freeswitch-driver.js';
-import type { E2ePlan } from './plan.js';
+import { commandLifecycle, containerLifecycle, type FreeSwitchLifecycle } from './freeswitch-lifecycle.js';
+import { E2E_ENV, type E2ePlan } from './plan.js';
 import { SUITE_PIN, suiteConfig, suiteConfigInput } from './suite-config.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -34,6 +36,10 @@ export const SETUP_TIMEOUT_MS = 15 * 60_000;
 /** The dynconf the suite started itself (in-process only): a scenario may stop and restart it. */
 export interface ControllerHandle {
   readonly running: boolean;
+  /** The running controller's event-socket connection (undefined while stopped). */
+  readonly connection: ControllerConnection | undefined;
+  /** Where it logs (JSON lines). */
+  readonly logFile: string;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** As on SIGKILL: the socket is cut and nothing more is sent to FreeSWITCH. */
@@ -41,8 +47,14 @@ export interface ControllerHandle {
 }
 
 export interface E2eEnvironment {
-  /** The suite's own connection to FreeSWITCH. */
+  /** The suite's own connection to FreeSWITCH (a new one after reconnectDriver()). */
   readonly fs: FreeSwitchDriver;
+  /** Stops and starts FreeSWITCH, or why the suite cannot (an external one without the commands). */
+  readonly freeswitch: FreeSwitchLifecycle | { readonly unavailable: string };
+  /** After FreeSWITCH restarted: the suite's own connection again (env.fs), once it reports ready. */
+  reconnectDriver(): Promise<void>;
+  /** Where FreeSWITCH's event socket is (as dynconf and the suite reach it). */
+  readonly eslAddress: EslAddress;
   /** The admin PIN dynconf accepts. */
   readonly pin: string;
   /** One line saying what runs where (for logs and failure messages). */
@@ -104,6 +116,10 @@ class InProcessController implements ControllerHandle {
     return this.#controller !== undefined;
   }
 
+  get connection(): ControllerConnection | undefined {
+    return this.#controller?.connection;
+  }
+
   async start(): Promise<void> {
     if (this.#controller !== undefined) return;
     const controller = startController({
@@ -153,6 +169,19 @@ async function startImage(
     .start();
 }
 
+/** A TCP port free on this machine now (for a fixed host binding). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** `config`: settings laid over the suite's configuration for the dynconf this file starts (in-process only). */
 export async function startEnvironment(
   plan: E2ePlan,
@@ -177,17 +206,26 @@ export async function startEnvironment(
     let where: string;
     let network: StartedNetwork | undefined;
     let password: string;
+    let freeswitchControl: E2eEnvironment['freeswitch'];
     if (plan.kind === 'external') {
       esl = plan.esl;
       password = esl.password;
       where = `FreeSWITCH at ${esl.host}:${esl.port}`;
+      freeswitchControl =
+        plan.restart === undefined
+          ? {
+              unavailable: `the suite cannot stop and start a FreeSWITCH it does not own: set ${E2E_ENV.freeswitchStop} and ${E2E_ENV.freeswitchStart}`,
+            }
+          : commandLifecycle(plan.restart);
     } else {
       password = `e2e-${randomBytes(12).toString('hex')}`;
       const image = await freeswitchImage(plan);
+      // A fixed host port: the restart scenario stops and starts the container, and dynconf keeps the address.
+      const eslHostPort = await freePort();
       let container = image
         // localnet.auto: FreeSWITCH may call its own SIP profile without a password (the SIP scenario).
         .withEnvironment({ FREESWITCH_ESL_PASSWORD: password, FREESWITCH_SIP_ACL: 'localnet.auto' })
-        .withExposedPorts(ESL_PORT)
+        .withExposedPorts({ container: ESL_PORT, host: eslHostPort })
         .withWaitStrategy(Wait.forListeningPorts())
         .withStartupTimeout(120_000)
         .withLogConsumer((stream) => stream.pipe(createWriteStream(join(logDir, 'freeswitch.log'))));
@@ -201,9 +239,21 @@ export async function startEnvironment(
       stoppers.push(() => freeswitch.stop());
       esl = { host: freeswitch.getHost(), port: freeswitch.getMappedPort(ESL_PORT), password };
       where = `FreeSWITCH container ${plan.image ?? FREESWITCH_TAG} (event socket ${esl.host}:${esl.port})`;
+      const address = esl;
+      freeswitchControl = containerLifecycle(freeswitch, async () => {
+        await eventually(
+          `the restarted container's event socket at ${address.host}:${address.port}`,
+          async () => {
+            (await FreeSwitchDriver.connect(address, 5000)).close();
+            return true;
+          },
+          { timeoutMs: 60_000, intervalMs: 50 },
+        );
+      });
     }
-    const fs = await connectWhenReady(esl, 60_000);
+    let fs = await connectWhenReady(esl, 60_000);
     stoppers.push(async () => fs.close());
+    const eslAddress = esl;
     // The version line goes into the description, so every run's log says which FreeSWITCH judged it.
     where = `${where}, ${(await fs.api('version')).trim()}`;
     let pin = SUITE_PIN;
@@ -225,7 +275,15 @@ export async function startEnvironment(
       controllerText = 'dynconf already running (not started by the suite)';
     }
     return {
-      fs,
+      get fs() {
+        return fs;
+      },
+      freeswitch: freeswitchControl,
+      eslAddress,
+      async reconnectDriver() {
+        fs.close();
+        fs = await connectWhenReady(eslAddress, 60_000);
+      },
       pin,
       description: `${where}; ${controllerText}; logs in ${logDir}`,
       logDir,

@@ -51,3 +51,26 @@ export async function eventually<T>(
       : `\nlast error: ${lastError instanceof Error ? lastError.message : String(lastError)}`;
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${error}${state}`);
 }
+
+/**
+ * Keeps a fault going for `durationMs` (FreeSWITCH kept down) while checking every `intervalMs` that what
+ * must hold meanwhile holds: the length of the fault is the scenario, not a sleep standing in for an event.
+ */
+export async function holdFor(
+  what: string,
+  durationMs: number,
+  check: () => void,
+  intervalMs = 250,
+): Promise<void> {
+  const end = Date.now() + durationMs;
+  for (;;) {
+    try {
+      check();
+    } catch (err) {
+      throw new Error(`while ${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const left = end - Date.now();
+    if (left <= 0) return;
+    await pause(Math.min(intervalMs, left));
+  }
+}

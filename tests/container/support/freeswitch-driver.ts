@@ -66,6 +66,7 @@ const SUBSCRIPTION = [
   'CHANNEL_HANGUP_COMPLETE',
   'DTMF',
   'PLAYBACK_START',
+  'PLAYBACK_STOP',
   'BACKGROUND_JOB',
   'CUSTOM',
   'conference::maintenance',

@@ -168,6 +168,18 @@ export function eventTimeMs(event: FsEvent): number {
   return micros / 1000;
 }
 
+/** FreeSWITCH's own clock now, in ms: the time of the BACKGROUND_JOB of a trivial bgapi. */
+export async function switchNowMs(fs: FreeSwitchDriver): Promise<number> {
+  const mark = fs.cursor();
+  await fs.bgapi('strepoch');
+  const job = await fs.waitForEvent(
+    'the BACKGROUND_JOB of strepoch',
+    (e) => e.name === 'BACKGROUND_JOB' && e.header('Job-Command') === 'strepoch',
+    { after: mark },
+  );
+  return eventTimeMs(job);
+}
+
 /** The CHANNEL_HANGUP of `uuid` after `after`. */
 export function waitHangup(
   fs: FreeSwitchDriver,

@@ -2,7 +2,8 @@
 //   DYNCONF_E2E_ESL_HOST set        an already running FreeSWITCH (with freeswitch-config/minimal/)
 //   else a container runtime found  a FreeSWITCH container built from docker/freeswitch/Dockerfile
 //   else                            skipped, with the reason
-// The one place the suite reads its environment variables.
+// The one place the suite reads its environment variables. An external FreeSWITCH can only be stopped and
+// started again (the restart scenario) with the commands DYNCONF_E2E_FREESWITCH_STOP / _START name.
 import { existsSync } from 'node:fs';
 import { getContainerRuntimeClient } from 'testcontainers';
 import type { EslAddress } from './freeswitch-driver.js';
@@ -21,6 +22,8 @@ export type E2ePlan =
       readonly sipHost?: string;
       readonly controller: ControllerMode;
       readonly pin?: string;
+      /** Shell commands that stop and start that FreeSWITCH (both, or neither). */
+      readonly restart?: RestartCommands;
     }
   | {
       readonly kind: 'container';
@@ -37,7 +40,18 @@ export const E2E_ENV = {
   controller: 'DYNCONF_E2E_CONTROLLER',
   pin: 'DYNCONF_E2E_PIN',
   image: 'DYNCONF_E2E_FREESWITCH_IMAGE',
+  freeswitchStop: 'DYNCONF_E2E_FREESWITCH_STOP',
+  freeswitchStart: 'DYNCONF_E2E_FREESWITCH_START',
 } as const;
+
+/**
+ * How the suite stops and starts an external FreeSWITCH, each run with `sh -c`. `start` must return once
+ * the event socket accepts connections (../shared/freeswitch/start.sh does).
+ */
+export interface RestartCommands {
+  readonly stop: string;
+  readonly start: string;
+}
 
 /** The event-socket password of freeswitch-config/minimal/vars.xml. */
 export const MINIMAL_CONFIG_ESL_PASSWORD = 'dynconf-test-esl';
@@ -96,12 +110,15 @@ export async function planFromEnv(env: Env = process.env): Promise<E2ePlan> {
       };
     }
     const sipHost = env[E2E_ENV.sipHost];
+    const restart = restartCommands(env);
+    if (typeof restart === 'string') return { kind: 'invalid', problem: restart };
     return {
       kind: 'external',
       esl: { host, port, password: env[E2E_ENV.eslPassword] ?? MINIMAL_CONFIG_ESL_PASSWORD },
       controller,
       ...(sipHost === undefined || sipHost.length === 0 ? {} : { sipHost }),
       ...(pin === undefined ? {} : { pin }),
+      ...(restart === undefined ? {} : { restart }),
     };
   }
   if (controller === 'external') {
@@ -119,4 +136,14 @@ export async function planFromEnv(env: Env = process.env): Promise<E2ePlan> {
   }
   const image = env[E2E_ENV.image];
   return { kind: 'container', controller, ...(image === undefined || image.length === 0 ? {} : { image }) };
+}
+
+/** Both commands, neither (undefined), or what is wrong (one without the other). */
+function restartCommands(env: Env): RestartCommands | undefined | string {
+  const stop = env[E2E_ENV.freeswitchStop]?.trim() ?? '';
+  const start = env[E2E_ENV.freeswitchStart]?.trim() ?? '';
+  if (stop === '' && start === '') return undefined;
+  if (stop === '' || start === '')
+    return `${E2E_ENV.freeswitchStop} and ${E2E_ENV.freeswitchStart} go together: set both or neither`;
+  return { stop, start };
 }

@@ -209,8 +209,19 @@ export async function runSeed(harness: Harness, plan: SeedPlan, figures: Figures
     });
     try {
       figures.injected++;
+      const logged = harness.logs.length;
+      asked = 0;
       await injectFault(harness, plan.kind);
       await acting;
+      // An entry asked again after the fault is played again: the person keys into that prompt once it
+      // is heard (keys typed before it would go to the one it cuts short), unless asking failed and the
+      // administrator is back in the room.
+      if (harness.logs.slice(logged).some((line) => line.includes('asking for the entry again')))
+        await promptly(
+          harness,
+          () => asked > 0 || !['authenticating', 'dialing'].includes(state()),
+          'the entry asked again',
+        );
       const first = await promptly(harness, step.done, `step "${step.name}"`).then(
         () => true,
         () => false,

@@ -135,6 +135,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
         connection: controller.connection,
         sessions: () => controller.sessions(),
         stats: () => controller.stats(),
+        operator: controller.operator,
         metrics,
         version: '0.0.0-security',
       })

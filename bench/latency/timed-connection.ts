@@ -1,0 +1,40 @@
+// The controller's event-socket connection with a timeline recorder in front (bench only): every DTMF and
+// CHANNEL_PARK is stamped when it has been decoded, before the runtime sees it, and every command when it
+// is handed to the connection (which writes it at once: commands are pipelined).
+import type { ControllerConnection } from '../../src/controller/controller.js';
+import type { EslConnection } from '../../src/esl/connection.js';
+import type { TimelineEntry } from './reactions.js';
+
+export function timedConnection(inner: EslConnection, timeline: TimelineEntry[]): ControllerConnection {
+  // Registered before the controller's own listener: listeners run in the order they were added.
+  inner.onEvent((event) => {
+    const t = performance.now();
+    if (event.type === 'dtmf')
+      timeline.push({ kind: 'key', t, uuid: event.channel.uuid.toLowerCase(), digit: event.digit });
+    else if (event.type === 'channel-park')
+      timeline.push({ kind: 'park', t, uuid: event.channel.uuid.toLowerCase() });
+  });
+  const command = (name: string, text: string) =>
+    timeline.push({ kind: 'command', t: performance.now(), name, text });
+  return {
+    get state() {
+      return inner.state;
+    },
+    onEvent: (listener) => inner.onEvent(listener),
+    onStateChange: (listener) => inner.onStateChange(listener),
+    start: () => inner.start(),
+    close: () => inner.close(),
+    api(built, options) {
+      command(built.name, built.text);
+      return inner.api(built, options);
+    },
+    bgapi(built, options) {
+      command(built.name, built.text);
+      return inner.bgapi(built, options);
+    },
+    execute(uuid, app, options) {
+      command(`sendmsg ${app.app}`, uuid);
+      return inner.execute(uuid, app, options);
+    },
+  };
+}

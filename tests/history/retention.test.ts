@@ -1,0 +1,77 @@
+// Retention: sessions and invitations older than history.retentionDays are deleted when the file is opened
+// and once a day after, in chunks (one per turn of the event loop), on the runtime's clock.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DAY, ev, harness, readAll, sessionStart, T0, tempDir, uuid } from './support.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let path: string;
+beforeEach(() => {
+  tmp = tempDir();
+  path = join(tmp.dir, 'history.sqlite');
+});
+afterEach(() => tmp.remove());
+
+/** One session a day for `days` days before `end`, each with one invitation. */
+function writeDays(days: number, end: number): void {
+  const h = harness(path, { start: end - days * DAY });
+  for (let day = days; day > 0; day--) {
+    const at = end - day * DAY;
+    const start = sessionStart({ at, callerNumber: String(day) });
+    const leg = uuid();
+    h.feed.started(start);
+    h.feed.observe(start.id, ev.dialed(at + 1000, '801', leg));
+    h.feed.ended({ id: start.id, adminUuid: start.adminUuid, at: at + 60_000, outcome: 'admin-hung-up' });
+  }
+  h.writer.close();
+}
+
+describe('retention', () => {
+  it('deletes what is older than retentionDays when the file is opened', () => {
+    writeDays(10, T0);
+    expect(readAll(path)).toHaveLength(10);
+    const h = harness(path, { start: T0, retentionDays: 7, pruneChunk: 3 });
+    h.turns();
+    expect(readAll(path).map((s) => s.callerNumber)).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    expect(h.writer.stats().pruned).toBe(6); // 3 sessions and their 3 invitations
+    expect(h.logged('old records deleted')).toHaveLength(1);
+    h.writer.close();
+  });
+
+  it('deletes in chunks, one per turn, never all at once', () => {
+    writeDays(30, T0);
+    const h = harness(path, { start: T0, retentionDays: 1, pruneChunk: 4 });
+    expect(h.deferred).toBe(1);
+    const turns = h.turns();
+    expect(turns).toBeGreaterThanOrEqual(29 / 4);
+    expect(readAll(path)).toHaveLength(1);
+    h.writer.close();
+  });
+
+  it('runs again once a day on the clock, keeping what is young enough', () => {
+    writeDays(5, T0);
+    const h = harness(path, { start: T0, retentionDays: 5 });
+    h.turns();
+    expect(readAll(path)).toHaveLength(5);
+    h.clock.advance(DAY / 2);
+    h.turns();
+    expect(readAll(path)).toHaveLength(5);
+    h.clock.advance(DAY / 2);
+    h.turns();
+    expect(readAll(path).map((s) => s.callerNumber)).toEqual(['1', '2', '3', '4']);
+    h.clock.advance(3 * DAY);
+    h.turns();
+    expect(readAll(path).map((s) => s.callerNumber)).toEqual(['1']);
+    h.writer.close();
+  });
+
+  it('keeps everything when nothing is old enough, and says nothing', () => {
+    writeDays(3, T0);
+    const h = harness(path, { start: T0, retentionDays: 90 });
+    h.turns();
+    expect(readAll(path)).toHaveLength(3);
+    expect(h.writer.stats().pruned).toBe(0);
+    expect(h.logged('old records deleted')).toEqual([]);
+    h.writer.close();
+  });
+});
