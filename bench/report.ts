@@ -72,7 +72,7 @@ export function loadTable(steps: readonly LoadStepResult[]): string {
 const REACTION_NAMES: Readonly<Record<string, string>> = {
   '**': '** (both into the room)',
   '*#': '*# (invitee hung up, back alone)',
-  answer: 'invitee answers (its park → private bridge)',
+  answer: 'invitee answers (its park or job → private bridge)',
 };
 
 export function latencyTable(report: LatencyReport): string {

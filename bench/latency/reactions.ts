@@ -2,14 +2,16 @@
 // time from the event being decoded to the first command about the same call, and to the last of the
 // commands the reaction is made of (`**`: both moves into the room; `*#`: the invitee's hang-up and the
 // administrator's move; an answer: the private bridge). dynconf takes an invitee as answered when its
-// originate's `&park()` runs (translate.ts): the answer's reaction is timed from that CHANNEL_PARK. Pure, so
-// the bench's own test can check it.
+// originate's `&park()` runs or the originate's job reports success, whichever it hears first
+// (translate.ts): the answer's reaction is timed from that event. Pure, so the bench's own test can check it.
 
 export type TimelineEntry =
   /** A DTMF event, when it was decoded. */
   | { readonly kind: 'key'; readonly t: number; readonly uuid: string; readonly digit: string }
   /** CHANNEL_PARK, when it was decoded. */
   | { readonly kind: 'park'; readonly t: number; readonly uuid: string }
+  /** BACKGROUND_JOB, when it was decoded: its command's arguments and whether it succeeded. */
+  | { readonly kind: 'job'; readonly t: number; readonly arg: string; readonly ok: boolean }
   /** A command, when it was handed to the connection (written at once: pipelined). */
   | {
       readonly kind: 'command';
@@ -49,6 +51,11 @@ interface Open {
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const uuidsOf = (text: string) => [...text.matchAll(UUID)].map((m) => m[0].toLowerCase());
+
+/** The leg an originate's arguments create (its `origination_uuid`). */
+function originated(text: string): string | undefined {
+  return /origination_uuid=([0-9a-f-]{36})/i.exec(text)?.[1]?.toLowerCase();
+}
 
 /** The commands a reaction is made of, as `name uuid…` keys matched by commandKey(). */
 function needed(kind: ReactionKind, admin: string, invitee: string): string[] {
@@ -97,17 +104,20 @@ export function readReactions(timeline: readonly TimelineEntry[]): ReactionRepor
         } else if (entry.digit === '#') start('*#', entry.t, entry.uuid, invitee);
         break;
       }
-      case 'park': {
-        // The invitee's first park is its answer; later ones (a private talk that ended) are not.
-        const admin = adminOf.get(entry.uuid);
-        if (admin === undefined) break;
-        adminOf.delete(entry.uuid);
-        start('answer', entry.t, admin, entry.uuid);
+      case 'park':
+      case 'job': {
+        // The first sign of an invitee's answer; later ones (its job after its park, a private talk that
+        // ended and parked it) are not answers.
+        const leg = entry.kind === 'park' ? entry.uuid : entry.ok ? originated(entry.arg) : undefined;
+        const admin = leg === undefined ? undefined : adminOf.get(leg);
+        if (leg === undefined || admin === undefined) break;
+        adminOf.delete(leg);
+        start('answer', entry.t, admin, leg);
         break;
       }
       case 'command': {
         if (entry.name === 'originate') {
-          const leg = /origination_uuid=([0-9a-f-]{36})/i.exec(entry.text)?.[1]?.toLowerCase();
+          const leg = originated(entry.text);
           const admin = /dynconf_admin=([0-9a-f-]{36})/i.exec(entry.text)?.[1]?.toLowerCase();
           if (leg !== undefined && admin !== undefined) {
             inviteeOf.set(admin, leg);

@@ -1,7 +1,7 @@
 // Child process: one simulated FreeSWITCH node and one administrator on it. On `run`, the administrator
-// (in its room) does `rounds` times, one step after the other: 0, dial 801 who answers, `**`, the invitee
-// hangs up; 0, dial 801 who answers, `*#`. Each step waits for the event that shows it happened, so the
-// controller reacts to one thing at a time: these are reaction times of a quiet controller.
+// (in its room) does `rounds` times, one step after the other: 0, dial 801 who answers, `**` (the invitee
+// stays in the room); 0, dial 801 who answers, `*#`. Each step waits for the event that shows it happened,
+// so the controller reacts to one thing at a time: these are reaction times of a quiet controller.
 import { realClock } from '../../src/clock.js';
 import { type SimCall, startSimulator } from '../../src/simulator/index.js';
 import { ChannelWaiters, isAddMember, isBridge, isDestroy, isExecute } from '../load/waiters.js';
@@ -54,14 +54,24 @@ async function newAdmin(pin: string): Promise<SimCall> {
   return admin;
 }
 
+/** Hangs up every call given, waiting until each is gone. */
+async function hangUpAll(calls: readonly SimCall[]): Promise<void> {
+  for (const call of calls) {
+    const gone = waiters.next(call.uuid, 'the call gone', isDestroy, STEP_MS);
+    await call.hangup();
+    await gone;
+  }
+}
+
 async function run(rounds: number, pin: string): Promise<void> {
   let admin = await newAdmin(pin);
+  // Guests stay in the room: an administrator left alone would hear "you are the only person" first.
+  let guests: SimCall[] = [];
   for (let round = 0; round < rounds; round++) {
     // A session may call maxOutboundLegsPerAdmin invitees in all (20 by default): a new one now and then.
     if (round > 0 && round % ROUNDS_PER_ADMIN === 0) {
-      const gone = waiters.next(admin.uuid, 'administrator gone', isDestroy, STEP_MS);
-      await admin.hangup();
-      await gone;
+      await hangUpAll([admin, ...guests]);
+      guests = [];
       admin = await newAdmin(pin);
     }
     let invitee = await callInvitee(admin);
@@ -69,17 +79,15 @@ async function run(rounds: number, pin: string): Promise<void> {
     const inviteeIn = waiters.next(invitee.uuid, 'invitee in the room', isAddMember, STEP_MS);
     await admin.press('**', { gapMs: KEY_GAP_MS });
     await Promise.all([adminBack, inviteeIn]);
-    const left = waiters.next(invitee.uuid, 'invitee gone', isDestroy, STEP_MS);
-    await invitee.hangup();
-    await left;
+    guests.push(invitee);
 
     invitee = await callInvitee(admin);
-    const alone = waiters.next(admin.uuid, 'admin back alone', isAddMember, STEP_MS);
+    const back = waiters.next(admin.uuid, 'admin back without the invitee', isAddMember, STEP_MS);
     const hungUp = waiters.next(invitee.uuid, 'invitee hung up', isDestroy, STEP_MS);
     await admin.press('*#', { gapMs: KEY_GAP_MS });
-    await Promise.all([alone, hungUp]);
+    await Promise.all([back, hungUp]);
   }
-  await admin.hangup();
+  await hangUpAll([admin, ...guests]);
 }
 
 process.on('message', (command: LatencySimCommand) => {

@@ -1,6 +1,6 @@
-// The controller's event-socket connection with a timeline recorder in front (bench only): every DTMF and
-// CHANNEL_PARK is stamped when it has been decoded, before the runtime sees it, and every command when it
-// is handed to the connection (which writes it at once: commands are pipelined).
+// The controller's event-socket connection with a timeline recorder in front (bench only): every DTMF,
+// CHANNEL_PARK and BACKGROUND_JOB is stamped when it has been decoded, before the runtime sees it, and every
+// command when it is handed to the connection (which writes it at once: commands are pipelined).
 import type { ControllerConnection } from '../../src/controller/controller.js';
 import type { EslConnection } from '../../src/esl/connection.js';
 import type { TimelineEntry } from './reactions.js';
@@ -13,6 +13,7 @@ export function timedConnection(inner: EslConnection, timeline: TimelineEntry[])
       timeline.push({ kind: 'key', t, uuid: event.channel.uuid.toLowerCase(), digit: event.digit });
     else if (event.type === 'channel-park')
       timeline.push({ kind: 'park', t, uuid: event.channel.uuid.toLowerCase() });
+    else if (event.type === 'background-job') timeline.push({ kind: 'job', t, arg: event.arg, ok: event.ok });
   });
   const command = (name: string, text: string) =>
     timeline.push({ kind: 'command', t: performance.now(), name, text });

@@ -9,8 +9,8 @@ import type { Logger } from '../log.js';
 import { type DynconfMetrics, runtimeMetricsHooks } from '../metrics/index.js';
 import type { EslPort } from '../runtime/commander.js';
 import { STAR0_SUBCLASS } from '../runtime/escalation.js';
-import { type DrainReport, type RecoveryReport, Runtime, type RuntimeStats } from '../runtime/runtime.js';
 import type { OperatorDesk } from '../runtime/operator/index.js';
+import { type DrainReport, type RecoveryReport, Runtime, type RuntimeStats } from '../runtime/runtime.js';
 import type { Session, SessionView } from '../runtime/session.js';
 import { eslBackoff } from './backoff.js';
 

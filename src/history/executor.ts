@@ -1,14 +1,22 @@
 // Where the history's SQLite calls run. In the controller: a worker thread (workerExecutor), so that no
-// disk write, fsync or WAL checkpoint ever runs on the thread that handles calls (measured on this project's
-// machines: a few ms typical per checkpoint, tens at worst, even with checkpoints moved off-thread
-// alone). In tests: the calling thread (inThreadExecutor), where faults are easy to put in. Both run the
-// same handler (sql-handler.ts); a call answers with a promise either way, in the order made.
+// disk write, fsync or WAL checkpoint ever runs on the thread that handles calls. Measured here (5-record
+// batches, WAL, synchronous=NORMAL, ext4): on the calling thread a batch takes it for 0.1 ms typically but
+// 5 ms at p99 and 7-9 ms at worst (checkpoints, page-cache writeback; moving only the checkpoints to a
+// thread does not remove them); through the worker the calling thread spends 0.01 ms typically, 0.3 ms at
+// p99. In tests: the calling thread (inThreadExecutor), where faults are easy to put in. Both run the same
+// handler (sql-handler.ts); a call answers with a promise either way, in the order made.
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { createSqlHandler, type SqlHandlerDeps, type SqlReply, type SqlRequest, type SqlStatement } from './sql-handler.js';
+import {
+  createSqlHandler,
+  type SqlHandlerDeps,
+  type SqlReply,
+  type SqlRequest,
+  type SqlStatement,
+} from './sql-handler.js';
 
 export type { SqlStatement };
 
@@ -119,7 +127,11 @@ export function workerExecutor(options: WorkerExecutorOptions = {}): SqlExecutor
     started.on('error', (err) => failAll(err));
     started.on('exit', (code) => {
       if (worker === started) worker = undefined;
-      failAll(Object.assign(new Error(`the history's SQLite thread stopped (exit code ${code})`), { code: 'DYNCONF_WORKER_EXIT' }));
+      failAll(
+        Object.assign(new Error(`the history's SQLite thread stopped (exit code ${code})`), {
+          code: 'DYNCONF_WORKER_EXIT',
+        }),
+      );
     });
     return started;
   };

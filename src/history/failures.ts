@@ -6,6 +6,7 @@ import type { FailureKind } from './recorder.js';
 
 export function failureKind(err: unknown): FailureKind {
   if (err instanceof SchemaTooNewError) return 'schema';
+  if ((err as { name?: unknown } | null)?.name === 'SchemaTooNewError') return 'schema';
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : String(err);
   if (typeof code === 'string') {
@@ -22,6 +23,7 @@ export function failureKind(err: unknown): FailureKind {
       return 'record';
     if (code === 'SQLITE_RANGE') return 'record';
     if (code === 'ERR_DLOPEN_FAILED' || code === 'MODULE_NOT_FOUND') return 'unavailable';
+    if (code === 'DYNCONF_FILE_GONE') return 'file-gone';
   }
   if (/bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/.test(message)) return 'unavailable';
   if (/Missing named parameter|cannot be bound|Too many parameter values/.test(message)) return 'record';

@@ -68,7 +68,8 @@ export const MIGRATIONS: readonly Migration[] = [
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 
-const VERSION_TABLE_EXISTS = "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
+const VERSION_TABLE_EXISTS =
+  "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
 const CURRENT_VERSION = 'SELECT max(version) AS version FROM schema_version';
 
 /** The file's schema version; 0 for a new, empty file (a connection of the caller's own: the CLI's). */
@@ -90,7 +91,10 @@ export class SchemaTooNewError extends Error {
 /** Brings the file up to SCHEMA_VERSION, each migration in one transaction; returns the version it had. */
 export async function migrate(executor: SqlExecutor, now: () => number = Date.now): Promise<number> {
   const exists = await executor.all({ sql: VERSION_TABLE_EXISTS });
-  const rows = exists.length === 0 ? [] : ((await executor.all({ sql: CURRENT_VERSION })) as { version: number | null }[]);
+  const rows =
+    exists.length === 0
+      ? []
+      : ((await executor.all({ sql: CURRENT_VERSION })) as { version: number | null }[]);
   const from = rows[0]?.version ?? 0;
   if (from > SCHEMA_VERSION) throw new SchemaTooNewError(from);
   for (const migration of MIGRATIONS) {

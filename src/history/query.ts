@@ -187,7 +187,11 @@ export function invitationsStatement(keys: readonly number[]): SqlStatement {
 const pageSize = (filter: HistoryFilter): number => Math.max(1, Math.min(filter.limit, 500));
 
 /** The page from the rows of the two statements. */
-function assemble(filter: HistoryFilter, sessionRows: readonly unknown[], invitationRows: readonly unknown[]): HistoryPage {
+function assemble(
+  filter: HistoryFilter,
+  sessionRows: readonly unknown[],
+  invitationRows: readonly unknown[],
+): HistoryPage {
   const limit = pageSize(filter);
   const rows = sessionRows as SessionRow[];
   const page = rows.slice(0, limit);
@@ -221,7 +225,11 @@ export function queryHistorySync(db: Database, filter: HistoryFilter): HistoryPa
   const run = (statement: SqlStatement): unknown[] => {
     const prepared = db.prepare(statement.sql);
     const params = statement.params;
-    return params === undefined ? prepared.all() : Array.isArray(params) ? prepared.all(...params) : prepared.all(params);
+    return params === undefined
+      ? prepared.all()
+      : Array.isArray(params)
+        ? prepared.all(...params)
+        : prepared.all(params);
   };
   const sessions = run(sessionsStatement(filter));
   const keys = keysOf(filter, sessions);

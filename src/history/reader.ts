@@ -6,7 +6,7 @@ import Database, { type Database as Db } from 'better-sqlite3';
 import { failureKind } from './failures.js';
 import type { HistoryFilter } from './filter.js';
 import { SCHEMA_VERSION, schemaVersion } from './migrations.js';
-import { queryHistory } from './query.js';
+import { queryHistorySync } from './query.js';
 import type { HistoryPage } from './records.js';
 
 export interface HistoryReader {
@@ -57,7 +57,7 @@ export function openHistoryReader(path: string): ReaderResult {
       reader: {
         path,
         schemaVersion: version,
-        query: (filter) => queryHistory(open, filter),
+        query: (filter) => queryHistorySync(open, filter),
         close: () => open.close(),
       },
     };

@@ -1,6 +1,6 @@
 // What the runtime and the operator side hold: the recorder. Every `session*` / `invitation*` call only
-// queues a record and returns at once; none ever throws or waits for the disk. `query` and `stats` are for
-// the HTTP API and the status view.
+// queues a record and returns at once; none ever throws or waits for the disk (the disk is another
+// thread's business). `query` and `stats` are for the HTTP API and the status view; `close` for the end.
 import type { HistoryFilter } from './filter.js';
 import type {
   HistoryPage,
@@ -71,13 +71,15 @@ export interface HistoryRecorder {
   /** The invitee was brought into the room. */
   invitationJoined(step: InvitationStep): void;
   invitationEnded(end: InvitationEnd): void;
-  /** Writes what is queued now, on the caller's turn. Never throws. */
-  flush(): void;
-  /** One page of the history, after writing what is queued. Throws HistoryUnavailableError. */
-  query(filter: HistoryFilter): HistoryPage;
+  /** Writes what is queued now (resolves when written, or when writing failed). Never rejects. */
+  flush(): Promise<void>;
+  /** One page of the history, after writing what is queued. Rejects with HistoryUnavailableError. */
+  query(filter: HistoryFilter): Promise<HistoryPage>;
   stats(): HistoryStats;
-  /** Writes what is queued, stops the timers and closes the file. Records after this are dropped. */
-  close(): void;
+  /** Resolves when no write is in flight (tests). */
+  settled(): Promise<void>;
+  /** Writes what is queued, stops the timers, closes the file and ends its thread. Records after it are dropped. */
+  close(): Promise<void>;
 }
 
 /** The history cannot be read: switched off, or the file cannot be opened. */
@@ -91,6 +93,7 @@ export class HistoryUnavailableError extends Error {
 /** The recorder when `history.enabled` is false: remembers nothing. */
 export function disabledRecorder(): HistoryRecorder {
   const nothing = () => undefined;
+  const done = async () => undefined;
   return {
     sessionStarted: nothing,
     sessionEnded: nothing,
@@ -99,9 +102,10 @@ export function disabledRecorder(): HistoryRecorder {
     invitationAnswered: nothing,
     invitationJoined: nothing,
     invitationEnded: nothing,
-    flush: nothing,
-    close: nothing,
-    query: () => {
+    flush: done,
+    settled: done,
+    close: done,
+    query: async () => {
       throw new HistoryUnavailableError('the call history is switched off (history.enabled: false)');
     },
     stats: () => ({

@@ -25,7 +25,9 @@ export interface SqlErrorInfo {
   readonly message: string;
 }
 
-export type SqlReply = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: SqlErrorInfo };
+export type SqlReply =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: SqlErrorInfo };
 
 export interface SqlHandlerDeps {
   readonly Database: typeof DatabaseConstructor;
@@ -68,7 +70,12 @@ export function createSqlHandler(deps: SqlHandlerDeps): (request: SqlRequest) =>
     }
     const stmt = prepared(open, statement.sql);
     const params = statement.params;
-    if (rows) return params === undefined ? stmt.all() : Array.isArray(params) ? stmt.all(...params) : stmt.all(params);
+    if (rows)
+      return params === undefined
+        ? stmt.all()
+        : Array.isArray(params)
+          ? stmt.all(...params)
+          : stmt.all(params);
     const result =
       params === undefined ? stmt.run() : Array.isArray(params) ? stmt.run(...params) : stmt.run(params);
     return result.changes;

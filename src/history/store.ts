@@ -54,8 +54,10 @@ const SQL: Readonly<Record<WriteOp['kind'], string>> = {
     WHERE id = @id`,
 };
 
-const PRUNE_INVITATIONS = 'DELETE FROM invitations WHERE id IN (SELECT id FROM invitations WHERE started_ms < ? LIMIT ?)';
-const PRUNE_SESSIONS = 'DELETE FROM sessions WHERE key IN (SELECT key FROM sessions WHERE started_ms < ? LIMIT ?)';
+const PRUNE_INVITATIONS =
+  'DELETE FROM invitations WHERE id IN (SELECT id FROM invitations WHERE started_ms < ? LIMIT ?)';
+const PRUNE_SESSIONS =
+  'DELETE FROM sessions WHERE key IN (SELECT key FROM sessions WHERE started_ms < ? LIMIT ?)';
 
 export function statementOf(op: WriteOp): SqlStatement {
   const { kind, ...params } = op;

@@ -1,19 +1,17 @@
-// The recorder that writes to the SQLite file without ever holding up call handling. A `record` call checks
-// the report and queues it (nothing else); the queue is written in batches, one transaction each, on a
-// later turn of the event loop: `flushDelayMs` after the first queued record, or on the next turn once
-// `batchSize` are queued, one batch per turn while more wait. better-sqlite3 is synchronous, so a batch
-// takes the thread for as long as SQLite needs for it (WAL, no fsync per commit: tens of microseconds
-// for a few rows); a worker thread would take even that off it, at the price of a second copy of every
-// record and a harder shutdown, which a few rows a second do not need.
+// The recorder that writes to the history file without ever holding up call handling. A `record` call
+// checks the report and queues it, nothing else. The queue goes to the SQLite thread (executor.ts) in
+// batches, one transaction each, one batch at a time: `flushDelayMs` after the first queued record, or on
+// the next turn of the event loop once `batchSize` are queued, and straight after a batch while more wait.
 //
-// A failed write (disk full, read-only, file removed, locked, …) is counted, logged once per kind until
-// writing works again, and retried with a growing delay (`retryMinMs` doubling to `retryMaxMs`); the
-// records stay queued, up to `maxPending`, past which the oldest are dropped and counted. The connection
-// is reopened on the next try, and a file removed or replaced while open is noticed before each batch (a
-// new one is started rather than writing into a deleted inode). Retention: rows older than
+// A failed write (disk full, read-only, locked, …) is counted, logged once per kind until writing works
+// again, and retried with a growing delay (`retryMinMs` doubling to `retryMaxMs`); the records stay queued,
+// up to `maxPending`, past which the oldest are dropped and counted. The file is opened again on the next
+// try. A file removed or replaced while open is noticed before each batch and a new one started (rather than
+// writing into a deleted inode). A record SQLite itself refuses is dropped alone. Retention: rows older than
 // `retentionDays` are deleted after each opening and once a day, in chunks, one per turn.
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../log.js';
+import { type SqlExecutor, workerExecutor } from './executor.js';
 import { failureAdvice, failureKind } from './failures.js';
 import type { HistoryFilter } from './filter.js';
 import {
@@ -26,14 +24,21 @@ import {
   sessionStartOp,
   type WriteOp,
 } from './ops.js';
-import { queryHistory } from './query.js';
 import {
   type FailureKind,
   type HistoryRecorder,
   type HistoryStats,
   HistoryUnavailableError,
 } from './recorder.js';
-import type { HistoryPage } from './records.js';
+import type {
+  HistoryPage,
+  InvitationEnd,
+  InvitationRefusal,
+  InvitationStart,
+  InvitationStep,
+  SessionEnd,
+  SessionStart,
+} from './records.js';
 import { HistoryStore } from './store.js';
 
 export const DAY_MS = 86_400_000;
@@ -43,8 +48,8 @@ export interface WriterOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly retentionDays: number;
-  /** Opens the store (tests: one that fails, or a small page limit for a full disk). */
-  readonly open?: (path: string) => HistoryStore;
+  /** Where SQLite runs (default: a worker thread of its own; tests: the calling thread, with faults). */
+  readonly executor?: SqlExecutor;
   /** Wait after the first queued record before writing (default 250 ms). */
   readonly flushDelayMs?: number;
   /** Records per transaction; this many queued are written on the next turn (default 200). */
@@ -67,7 +72,7 @@ export class HistoryWriter implements HistoryRecorder {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #retentionMs: number;
-  readonly #open: (path: string) => HistoryStore;
+  readonly #store: HistoryStore;
   readonly #flushDelayMs: number;
   readonly #batchSize: number;
   readonly #maxPending: number;
@@ -78,9 +83,17 @@ export class HistoryWriter implements HistoryRecorder {
   readonly #defer: (fn: () => void) => void;
 
   #queue: WriteOp[] = [];
-  #store: HistoryStore | undefined;
+  /** Records taken from the queue by the batch in flight. */
+  #inFlight = 0;
+  /** The operation in flight (a batch, a retention chunk, an opening, a query). */
+  #busy: Promise<void> | undefined;
   #opened = false;
-  #closed = false;
+  #everOpened = false;
+  /** No more records are taken (close began). */
+  #refusing = false;
+  /** Nothing more is started (close is finishing). */
+  #stopped = false;
+  #closing: Promise<void> | undefined;
   #flushTimer: TimerHandle | undefined;
   #turnQueued = false;
   #retryTimer: TimerHandle | undefined;
@@ -88,6 +101,8 @@ export class HistoryWriter implements HistoryRecorder {
   #pruneTimer: TimerHandle | undefined;
   #pruneDue = false;
   #pruneRun = 0;
+  /** Failures that stopped writing (each arms a retry). */
+  #stops = 0;
   /** Kinds of failure logged since writing last worked. */
   readonly #logged = new Set<string>();
 
@@ -104,7 +119,9 @@ export class HistoryWriter implements HistoryRecorder {
     this.#clock = options.clock;
     this.#log = options.logger.child({ module: 'history' });
     this.#retentionMs = options.retentionDays * DAY_MS;
-    this.#open = options.open ?? ((path) => HistoryStore.open({ path, now: () => this.#clock.now() }));
+    this.#store = new HistoryStore(options.executor ?? workerExecutor(), options.path, {
+      now: () => this.#clock.now(),
+    });
     this.#flushDelayMs = options.flushDelayMs ?? 250;
     this.#batchSize = Math.max(1, options.batchSize ?? 200);
     this.#maxPending = Math.max(1, options.maxPending ?? 20_000);
@@ -113,46 +130,44 @@ export class HistoryWriter implements HistoryRecorder {
     this.#pruneEveryMs = options.pruneEveryMs ?? DAY_MS;
     this.#pruneChunk = Math.max(1, options.pruneChunk ?? 1000);
     this.#defer = options.defer ?? ((fn) => void setImmediate(fn));
-    // Open now, so a file that cannot be written is reported at start (and the retention runs).
-    this.#guard(() => {
-      if (this.#storeOrRetry() !== undefined) this.#scheduleTurn();
-    });
+    // Open at once, so that a file that cannot be written is reported at start (and the retention runs).
+    this.#scheduleTurn();
     this.#armDailyPrune();
   }
 
   // ---- recording: check, queue, return ------------------------------------------------------------------
 
-  sessionStarted(start: Parameters<HistoryRecorder['sessionStarted']>[0]): void {
+  sessionStarted(start: SessionStart): void {
     this.#enqueue(() => sessionStartOp(start));
   }
 
-  sessionEnded(end: Parameters<HistoryRecorder['sessionEnded']>[0]): void {
+  sessionEnded(end: SessionEnd): void {
     this.#enqueue(() => sessionEndOp(end));
   }
 
-  invitationPlaced(start: Parameters<HistoryRecorder['invitationPlaced']>[0]): void {
+  invitationPlaced(start: InvitationStart): void {
     this.#enqueue(() => invitationStartOp(start));
   }
 
-  invitationRefused(refusal: Parameters<HistoryRecorder['invitationRefused']>[0]): void {
+  invitationRefused(refusal: InvitationRefusal): void {
     this.#enqueue(() => invitationRefusedOp(refusal));
   }
 
-  invitationAnswered(step: Parameters<HistoryRecorder['invitationAnswered']>[0]): void {
+  invitationAnswered(step: InvitationStep): void {
     this.#enqueue(() => invitationStepOp('invitation-answered', step));
   }
 
-  invitationJoined(step: Parameters<HistoryRecorder['invitationJoined']>[0]): void {
+  invitationJoined(step: InvitationStep): void {
     this.#enqueue(() => invitationStepOp('invitation-joined', step));
   }
 
-  invitationEnded(end: Parameters<HistoryRecorder['invitationEnded']>[0]): void {
+  invitationEnded(end: InvitationEnd): void {
     this.#enqueue(() => invitationEndOp(end));
   }
 
   #enqueue(make: () => OpResult): void {
-    this.#guard(() => {
-      if (this.#closed) {
+    try {
+      if (this.#refusing) {
         this.#dropped++;
         this.#once('closed', 'debug', {}, 'history: a record after close was dropped');
         return;
@@ -168,32 +183,30 @@ export class HistoryWriter implements HistoryRecorder {
         );
         return;
       }
-      if (this.#queue.length >= this.#maxPending) {
-        this.#queue.shift();
+      if (this.#queue.length + this.#inFlight >= this.#maxPending) {
         this.#dropped++;
+        if (this.#queue.length > 0) {
+          this.#queue.shift();
+          this.#queue.push(result.op);
+        }
         this.#once(
           'overflow',
           'error',
           { maxPending: this.#maxPending, path: this.#path },
           'history: too many records waiting for the disk; the oldest are dropped',
         );
+      } else {
+        this.#queue.push(result.op);
       }
-      this.#queue.push(result.op);
       this.#schedule();
-    });
-  }
-
-  /** Nothing thrown in here reaches the caller: a fault is logged and counted. */
-  #guard(fn: () => void): void {
-    try {
-      fn();
     } catch (err) {
-      this.#failed('other', err);
+      // Nothing thrown in here reaches the caller.
+      this.#count('other', err);
     }
   }
 
   #schedule(): void {
-    if (this.#retryTimer !== undefined) return; // failing: the retry writes them
+    if (this.#retryTimer !== undefined || this.#busy !== undefined) return; // the retry, or the end of the batch in flight, sees to them
     if (this.#queue.length >= this.#batchSize) {
       this.#flushTimer?.cancel();
       this.#flushTimer = undefined;
@@ -209,7 +222,7 @@ export class HistoryWriter implements HistoryRecorder {
   }
 
   #scheduleTurn(): void {
-    if (this.#turnQueued || this.#closed) return;
+    if (this.#turnQueued || this.#stopped) return;
     this.#turnQueued = true;
     this.#defer(() => {
       this.#turnQueued = false;
@@ -217,92 +230,112 @@ export class HistoryWriter implements HistoryRecorder {
     });
   }
 
-  /** One batch, or one chunk of retention; another turn if more is waiting. */
+  /** Starts the next step unless one is in flight. */
   #turn(): void {
-    if (this.#closed) return;
-    this.#guard(() => {
-      if (this.#queue.length > 0) {
-        if (this.#writeBatch() && (this.#queue.length > 0 || this.#pruneDue)) this.#scheduleTurn();
-        return;
-      }
-      if (this.#pruneDue) {
-        this.#pruneChunkNow();
-        return;
-      }
-      // A retry with nothing to write: see whether the file can be opened again.
-      if (this.#retryDelay !== 0 && this.#store === undefined && this.#storeOrRetry() !== undefined) {
-        this.#working();
-        this.#scheduleTurn();
-      }
+    if (this.#stopped || this.#busy !== undefined) return;
+    this.#exclusive(() => this.#step());
+  }
+
+  /** Runs `op` as the one operation in flight; afterwards, whatever waits is scheduled. */
+  #exclusive<T>(op: () => Promise<T>): Promise<T> {
+    const release = this.#clock.holdTime?.();
+    let finish: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      finish = resolve;
     });
+    this.#busy = done;
+    const running = op();
+    running.then(finish, finish);
+    void done.then(() => {
+      if (this.#busy === done) this.#busy = undefined;
+      release?.();
+      if (this.#stopped || this.#retryTimer !== undefined) return;
+      if (this.#queue.length > 0 || this.#pruneDue) this.#scheduleTurn();
+    });
+    return running;
+  }
+
+  /** One batch, or one chunk of retention, or (retrying with nothing to write) opening the file again. */
+  async #step(): Promise<void> {
+    try {
+      if (!(await this.#ensureOpen())) return;
+      if (this.#queue.length > 0) await this.#writeBatch();
+      else if (this.#pruneDue) await this.#pruneChunkNow();
+      else if (this.#retryDelay !== 0) this.#working();
+    } catch (err) {
+      await this.#failed('other', err);
+    }
+  }
+
+  /** Resolves when no operation is in flight (tests; the runtime has no need to wait). */
+  async settled(): Promise<void> {
+    while (this.#busy !== undefined) await this.#busy;
   }
 
   // ---- writing ------------------------------------------------------------------------------------------
 
-  /** The open store, opening it if needed; undefined (failure handled) when it cannot be opened. */
-  #storeOrRetry(): HistoryStore | undefined {
-    if (this.#store !== undefined && !this.#store.stillOnDisk()) {
-      this.#store.close();
-      this.#store = undefined;
-      this.#count('file-gone', new Error(`${this.#path} was removed or replaced`));
-    }
-    if (this.#store !== undefined) return this.#store;
+  async #ensureOpen(): Promise<boolean> {
+    if (this.#opened) return true;
     try {
-      this.#store = this.#open(this.#path);
+      await this.#store.open();
     } catch (err) {
-      this.#failed(failureKind(err), err);
-      return undefined;
-    }
-    this.#log.info(
-      { path: this.#path, retentionDays: this.#retentionMs / DAY_MS },
-      this.#opened ? 'history: file opened again' : 'history: recording to the file',
-    );
-    this.#opened = true;
-    this.#pruneDue = true;
-    return this.#store;
-  }
-
-  /** Writes one batch; false when it failed (the records stay queued, a retry is armed). */
-  #writeBatch(): boolean {
-    const store = this.#storeOrRetry();
-    if (store === undefined) return false;
-    const batch = this.#queue.slice(0, this.#batchSize);
-    try {
-      store.write(batch);
-    } catch (err) {
-      const kind = failureKind(err);
-      if (kind === 'record') return this.#writeEach(store, batch);
-      this.#failed(kind, err);
+      await this.#failed(failureKind(err), err);
       return false;
     }
-    this.#queue.splice(0, batch.length);
-    this.#written += batch.length;
-    this.#working();
+    this.#opened = true;
+    this.#pruneDue = true;
+    this.#log.info(
+      { path: this.#path, retentionDays: this.#retentionMs / DAY_MS },
+      this.#everOpened ? 'history: file opened again' : 'history: recording to the file',
+    );
+    this.#everOpened = true;
     return true;
   }
 
+  async #writeBatch(): Promise<void> {
+    const batch = this.#queue.splice(0, this.#batchSize);
+    this.#inFlight = batch.length;
+    try {
+      await this.#store.write(batch);
+      this.#written += batch.length;
+      this.#working();
+    } catch (err) {
+      const kind = failureKind(err);
+      if (kind === 'record') await this.#writeEach(batch);
+      else await this.#refused(batch, kind, err);
+    } finally {
+      this.#inFlight = 0;
+    }
+  }
+
   /** A batch SQLite refused as a whole: each record on its own, dropping only the ones it refuses. */
-  #writeEach(store: HistoryStore, batch: readonly WriteOp[]): boolean {
-    let done = 0;
-    for (const op of batch) {
+  async #writeEach(batch: readonly WriteOp[]): Promise<void> {
+    for (const [index, op] of batch.entries()) {
       try {
-        store.write([op]);
+        await this.#store.write([op]);
         this.#written++;
       } catch (err) {
         const kind = failureKind(err);
         if (kind !== 'record') {
-          this.#queue.splice(0, done);
-          this.#failed(kind, err);
-          return false;
+          await this.#refused(batch.slice(index), kind, err);
+          return;
         }
         this.#dropped++;
         this.#count('record', err);
       }
-      done++;
     }
-    this.#queue.splice(0, done);
     this.#working();
-    return true;
+  }
+
+  /** Records not written: back to the front of the queue; a new file at once, or a retry later. */
+  async #refused(batch: readonly WriteOp[], kind: FailureKind, err: unknown): Promise<void> {
+    this.#queue.unshift(...batch);
+    if (kind === 'file-gone') {
+      this.#count(kind, err);
+      this.#opened = false; // the handler dropped the connection; the next turn opens a new file
+      return;
+    }
+    await this.#failed(kind, err);
   }
 
   #count(kind: FailureKind, err: unknown): void {
@@ -313,19 +346,24 @@ export class HistoryWriter implements HistoryRecorder {
     this.#once(
       `failure:${kind}`,
       kind === 'record' || kind === 'file-gone' ? 'warn' : 'error',
-      { kind, err: message, path: this.#path, pending: this.#queue.length },
+      { kind, err: message, path: this.#path, pending: this.#queue.length + this.#inFlight },
       `history: cannot write: ${failureAdvice(kind)}; records are kept in memory and retried`,
     );
   }
 
   /** A failure that stops writing for now: count it, drop the connection, retry later. */
-  #failed(kind: FailureKind, err: unknown): void {
+  async #failed(kind: FailureKind, err: unknown): Promise<void> {
     this.#count(kind, err);
-    this.#store?.close();
-    this.#store = undefined;
+    this.#stops++;
+    this.#opened = false;
+    try {
+      await this.#store.close();
+    } catch {
+      // Dropped all the same.
+    }
     this.#flushTimer?.cancel();
     this.#flushTimer = undefined;
-    if (this.#closed) return;
+    if (this.#stopped) return;
     this.#retryDelay =
       this.#retryDelay === 0 ? this.#retryMinMs : Math.min(this.#retryDelay * 2, this.#retryMaxMs);
     this.#retryTimer?.cancel();
@@ -335,16 +373,19 @@ export class HistoryWriter implements HistoryRecorder {
     });
   }
 
-  /** A write worked: after failures, say so once. */
+  /** Writing works: after failures, say so once. */
   #working(): void {
-    if (this.#retryDelay !== 0 || [...this.#logged].some((key) => key.startsWith('failure:'))) {
+    const failuresLogged = [...this.#logged].filter((key) => key.startsWith('failure:'));
+    if (this.#retryDelay !== 0 || failuresLogged.length > 0) {
       this.#log.info(
         { path: this.#path, writeFailures: this.#writeFailures, pending: this.#queue.length },
         'history: writing works again',
       );
-      for (const key of [...this.#logged]) if (key.startsWith('failure:')) this.#logged.delete(key);
+      for (const key of failuresLogged) this.#logged.delete(key);
     }
     this.#retryDelay = 0;
+    this.#retryTimer?.cancel();
+    this.#retryTimer = undefined;
   }
 
   #once(key: string, level: 'debug' | 'warn' | 'error', fields: object, message: string): void {
@@ -356,7 +397,7 @@ export class HistoryWriter implements HistoryRecorder {
   // ---- retention ----------------------------------------------------------------------------------------
 
   #armDailyPrune(): void {
-    if (this.#closed) return;
+    if (this.#stopped) return;
     this.#pruneTimer = this.#clock.setTimer(this.#pruneEveryMs, () => {
       this.#pruneDue = true;
       this.#scheduleTurn();
@@ -364,23 +405,18 @@ export class HistoryWriter implements HistoryRecorder {
     });
   }
 
-  #pruneChunkNow(): void {
-    const store = this.#storeOrRetry();
-    if (store === undefined) return;
+  async #pruneChunkNow(): Promise<void> {
     const cutoff = this.#clock.now() - this.#retentionMs;
     let deleted: number;
     try {
-      deleted = store.prune(cutoff, this.#pruneChunk);
+      deleted = await this.#store.prune(cutoff, this.#pruneChunk);
     } catch (err) {
-      this.#failed(failureKind(err), err);
+      await this.#failed(failureKind(err), err);
       return;
     }
     this.#pruned += deleted;
     this.#pruneRun += deleted;
-    if (deleted > 0) {
-      this.#scheduleTurn();
-      return;
-    }
+    if (deleted > 0) return; // another chunk on the next turn
     this.#pruneDue = false;
     if (this.#pruneRun > 0)
       this.#log.info(
@@ -392,28 +428,40 @@ export class HistoryWriter implements HistoryRecorder {
 
   // ---- the rest of the recorder -------------------------------------------------------------------------
 
-  flush(): void {
-    this.#guard(() => {
-      while (this.#queue.length > 0) if (!this.#writeBatch()) return;
-    });
+  async flush(): Promise<void> {
+    for (;;) {
+      await this.settled();
+      if (this.#queue.length === 0 || this.#stopped) return;
+      const stops = this.#stops;
+      await this.#exclusive(() => this.#step());
+      if (this.#stops !== stops) return;
+    }
   }
 
-  query(filter: HistoryFilter): HistoryPage {
-    if (this.#closed) throw new HistoryUnavailableError('the call history is closed');
-    this.flush();
-    const store = this.#storeOrRetry();
-    if (store === undefined)
-      throw new HistoryUnavailableError(
-        `the call history cannot be read: ${failureAdvice(this.#lastFailure?.kind ?? 'other')}`,
-      );
-    return queryHistory(store.db, filter);
+  async query(filter: HistoryFilter): Promise<HistoryPage> {
+    if (this.#refusing) throw new HistoryUnavailableError('the call history is closed');
+    await this.flush();
+    await this.settled();
+    return this.#exclusive(async () => {
+      if (!(await this.#ensureOpen()))
+        throw new HistoryUnavailableError(
+          `the call history cannot be read: ${failureAdvice(this.#lastFailure?.kind ?? 'other')}`,
+        );
+      try {
+        return await this.#store.query(filter);
+      } catch (err) {
+        throw new HistoryUnavailableError(
+          `the call history cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+    });
   }
 
   stats(): HistoryStats {
     return {
       enabled: true,
       path: this.#path,
-      pending: this.#queue.length,
+      pending: this.#queue.length + this.#inFlight,
       written: this.#written,
       writeFailures: this.#writeFailures,
       failures: { ...this.#failures },
@@ -425,18 +473,20 @@ export class HistoryWriter implements HistoryRecorder {
     };
   }
 
-  #stopRetry(): void {
-    this.#retryTimer?.cancel();
-    this.#retryTimer = undefined;
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
   }
 
-  close(): void {
-    if (this.#closed) return;
-    for (const timer of [this.#flushTimer, this.#retryTimer, this.#pruneTimer]) timer?.cancel();
-    this.#flushTimer = this.#retryTimer = this.#pruneTimer = undefined;
-    this.flush();
-    this.#closed = true;
-    this.#stopRetry(); // armed by a last write that failed
+  async #close(): Promise<void> {
+    this.#refusing = true;
+    for (const timer of [this.#flushTimer, this.#pruneTimer]) timer?.cancel();
+    this.#flushTimer = this.#pruneTimer = undefined;
+    await this.flush();
+    this.#stopped = true;
+    this.#retryTimer?.cancel(); // armed by a last write that failed
+    this.#retryTimer = undefined;
+    await this.settled();
     if (this.#queue.length > 0) {
       this.#dropped += this.#queue.length;
       this.#log.error(
@@ -445,7 +495,11 @@ export class HistoryWriter implements HistoryRecorder {
       );
       this.#queue = [];
     }
-    this.#store?.close();
-    this.#store = undefined;
+    this.#opened = false;
+    try {
+      await this.#store.end();
+    } catch {
+      // Nothing more to do with it.
+    }
   }
 }

@@ -97,8 +97,11 @@ export class Leg {
           if (event.applicationUuid !== undefined && event.applicationUuid === this.looping)
             this.loopingStarted = true;
           if (event.application === 'conference') {
+            // In a room: whatever bridge it left on the way (a move straight out of a private talk), no
+            // park_after_bridge park is coming.
             this.inRoom = true;
             this.parked = false;
+            this.parkExpected = false;
           }
           break;
         case 'channel-execute-complete':
@@ -124,7 +127,8 @@ export class Leg {
       this.parkExpected = false;
     }
     if (event.type === 'channel-unbridge' && (event.aLegUuid === this.uuid || event.bLegUuid === this.uuid)) {
-      if (this.bridgedTo !== undefined) this.parkExpected = true;
+      // park_after_bridge parks it, unless it was sent into a room while still bridged (`**`, `*#`).
+      if (this.bridgedTo !== undefined && !this.inRoom) this.parkExpected = true;
       this.bridgedTo = undefined;
     }
     for (const waiter of [...this.#waiters]) if (waiter.match(event)) waiter.settle('matched', event);

@@ -31,6 +31,8 @@ describe('readReactions', () => {
       // A later setvar about the same call is not part of the reaction.
       api(25, `uuid_setvar ${A} dynconf_machine x`),
       originate(30, C),
+      // The originate's job reported first this time: the answer is timed from it, not from the park.
+      { kind: 'job', t: 39.9, arg: `{origination_uuid=${C},dynconf_admin=${A}}user/801 &park()`, ok: true },
       { kind: 'park', t: 40, uuid: C },
       api(40.1, `uuid_bridge ${A} ${C}`),
       key(50, '*'),
@@ -48,7 +50,7 @@ describe('readReactions', () => {
     expect(rounded).toEqual([
       { kind: 'answer', firstMs: 0.2, lastMs: 0.5 },
       { kind: '**', firstMs: 0.2, lastMs: 0.5 },
-      { kind: 'answer', firstMs: 0.1, lastMs: 0.1 },
+      { kind: 'answer', firstMs: 0.2, lastMs: 0.2 },
       { kind: '*#', firstMs: 0.2, lastMs: 0.5 },
     ]);
   });

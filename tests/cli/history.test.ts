@@ -18,7 +18,7 @@ let tmp: ReturnType<typeof tempDir>;
 let db: string;
 let config: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   tmp = tempDir();
   db = join(tmp.dir, 'state', 'history.sqlite');
   config = join(tmp.dir, 'dynconf.yaml');
@@ -55,7 +55,7 @@ beforeAll(() => {
     outcome: 'pin-failed',
     pinFailures: 3,
   });
-  h.writer.close();
+  await h.writer.close();
 });
 afterAll(() => tmp.remove());
 

@@ -68,6 +68,28 @@ describe('dial tone after 0', () => {
     await admin.hangup();
   });
 
+  it('right after ** and after *#, the next 0 gives dial tone at once', async () => {
+    h = await startHarness({ directory: { '801': { kind: 'answer', afterMs: 300 } } });
+    const { admin, room } = await h.adminInRoom();
+    for (const keys of ['**', '*#']) {
+      const invitee = await h.dial(admin, '801');
+      await h.sessionState(admin.uuid, 'invitation.talking');
+      await h.until(() => admin.where().bridgedTo === invitee.uuid, 'the private talk');
+      await admin.press(keys);
+      await admin.waitUntil('in-conference', { room });
+      await h.sessionState(admin.uuid, 'inRoom');
+      const collect = h.nextCollect(admin);
+      const pressedAt = h.clock.now();
+      await admin.press('0');
+      const dialTone = await collect;
+      // Nothing left over from the private talk holds the move out of the room (no park is awaited).
+      expect(timeMs(dialTone) - pressedAt).toBeLessThan(1000);
+      await admin.waitUntil('in-conference', { room, timeoutMs: 20_000 });
+      await h.sessionState(admin.uuid, 'inRoom');
+    }
+    await admin.hangup();
+  });
+
   it('the first key stops the tone; a number keyed slowly past dialTimeoutMs is still called', async () => {
     h = await startHarness({
       config: { dialTimeoutMs: DIAL_TIMEOUT_MS },

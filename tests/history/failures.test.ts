@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../src/history/store.js';
+import { inThreadExecutor, type SqlExecutor } from '../../src/history/index.js';
 import { harness, readAll, sessionStart, T0, tempDir } from './support.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -28,43 +28,45 @@ function record(h: ReturnType<typeof harness>, n: number, caller = '1001'): void
   }
 }
 
-/** Lets the writer's next timer fall due (flush or retry) and runs its turns. */
-function next(h: ReturnType<typeof harness>, ms = 60_000): void {
-  h.clock.advance(ms);
-  h.turns();
+/** The thread's SQLite with extra pragmas at each opening (a page limit is a full disk, query_only a read-only file). */
+function withPragmas(extra: () => readonly string[]): SqlExecutor {
+  const inner = inThreadExecutor();
+  return { ...inner, open: (path, pragmas) => inner.open(path, [...pragmas, ...extra()]) };
 }
 
 describe('a file that cannot be opened', () => {
-  it('keeps the records, counts and logs once, and writes them once the directory is usable', () => {
+  it('keeps the records, counts and logs once, and writes them once the directory is usable', async () => {
     const blocker = join(tmp.dir, 'state');
     writeFileSync(blocker, 'not a directory');
     const path = join(blocker, 'history.sqlite');
     const h = harness(path, { retryMinMs: 1000, retryMaxMs: 8000 });
+    await h.turns();
     record(h, 3);
-    next(h);
-    next(h);
+    await h.advance(1000);
+    await h.advance(2000);
     const failing = h.writer.stats();
-    expect(failing).toMatchObject({ pending: 6, written: 0, healthy: false });
-    expect(failing.writeFailures).toBeGreaterThanOrEqual(3);
-    expect(failing.failures['cannot-open']).toBe(failing.writeFailures);
+    expect(failing).toMatchObject({ pending: 6, written: 0, healthy: false, writeFailures: 3 });
+    expect(failing.failures['cannot-open']).toBe(3);
     expect(failing.lastFailure?.kind).toBe('cannot-open');
     expect(h.logged('history: cannot write', 50)).toHaveLength(1);
-    expect(() => h.writer.flush()).not.toThrow();
+    await expect(h.writer.flush()).resolves.toBeUndefined();
+    await expect(h.writer.query({ limit: 1 })).rejects.toThrow(/cannot be read/);
 
     rmSync(blocker);
     mkdirSync(blocker);
-    next(h);
+    await h.advance(8000);
     expect(h.writer.stats()).toMatchObject({ pending: 0, written: 6, healthy: true });
     expect(h.logged('writing works again')).toHaveLength(1);
-    h.writer.close();
+    await h.writer.close();
     expect(readAll(path)).toHaveLength(3);
   });
 
-  it('waits longer after each failure, up to retryMaxMs, and tries again at once when it works', () => {
+  it('waits longer after each failure, up to retryMaxMs', async () => {
     const blocker = join(tmp.dir, 'state');
     writeFileSync(blocker, '');
     const h = harness(join(blocker, 'h.sqlite'), { retryMinMs: 1000, retryMaxMs: 4000 });
     const attempts = () => h.writer.stats().writeFailures;
+    await h.turns();
     expect(attempts()).toBe(1); // at start
     record(h, 1);
     const gaps: number[] = [];
@@ -72,202 +74,211 @@ describe('a file that cannot be opened', () => {
       const before = attempts();
       let waited = 0;
       while (attempts() === before) {
-        h.clock.advance(500);
-        h.turns();
+        await h.advance(500);
         waited += 500;
       }
       gaps.push(waited);
     }
     expect(gaps).toEqual([1000, 2000, 4000, 4000, 4000]);
-    h.writer.close();
+    await h.writer.close();
   });
 
-  it('SQLite that cannot be loaded is a failure like any other', () => {
+  it('SQLite that cannot be loaded is a failure like any other', async () => {
+    const inner = inThreadExecutor();
     const h = harness(join(tmp.dir, 'h.sqlite'), {
-      open: () => {
-        throw new Error('Could not locate the bindings file. Tried: build/Release/better_sqlite3.node');
+      executor: {
+        ...inner,
+        open: async () => {
+          throw new Error('Could not locate the bindings file. Tried: build/Release/better_sqlite3.node');
+        },
       },
     });
     record(h, 2);
-    next(h);
-    expect(h.writer.stats().failures.unavailable).toBeGreaterThanOrEqual(2);
+    await h.turns();
+    await h.advance(1000);
+    expect(h.writer.stats().failures.unavailable).toBe(2);
     expect(h.writer.stats().pending).toBe(4);
     expect(h.logged("SQLite cannot be loaded (better-sqlite3's native module", 50)).toHaveLength(1);
-    h.writer.close();
+    await h.writer.close();
   });
 
-  it.skipIf(isRoot)('a read-only directory (not as root, who may write anywhere)', () => {
+  it.skipIf(isRoot)('a read-only directory (not as root, who may write anywhere)', async () => {
     const dir = join(tmp.dir, 'ro');
     mkdirSync(dir);
     chmodSync(dir, 0o555);
     const h = harness(join(dir, 'h.sqlite'));
     record(h, 1);
-    next(h);
-    expect(h.writer.stats().failures['read-only']).toBeGreaterThan(0);
+    await h.turns();
+    expect(h.writer.stats().failures['read-only']).toBe(1);
     chmodSync(dir, 0o755);
-    next(h);
+    await h.advance(1000);
     expect(h.writer.stats().pending).toBe(0);
-    h.writer.close();
+    await h.writer.close();
   });
 });
 
 describe('failures while writing', () => {
-  it('a full disk: the batch stays queued and is written once there is room', () => {
+  it('a full disk: the batch stays queued and is written once there is room', async () => {
     const path = join(tmp.dir, 'h.sqlite');
-    let maxPageCount: number | undefined = 1; // SQLite takes it as "no page more than the file has now"
+    let full = true;
+    // SQLite takes a page limit below the file's size as "no page more than it has now".
     const h = harness(path, {
       batchSize: 200,
-      open: (p) => HistoryStore.open({ path: p, ...(maxPageCount === undefined ? {} : { maxPageCount }) }),
+      executor: withPragmas(() => (full ? ['max_page_count = 1'] : [])),
     });
     record(h, 100);
-    h.turns();
+    await h.turns();
     expect(h.writer.stats()).toMatchObject({ pending: 200, written: 0, healthy: false });
     expect(h.writer.stats().failures['disk-full']).toBe(1);
     expect(h.logged('the disk is full', 50)).toHaveLength(1);
     record(h, 10);
-    next(h, 1000); // the first retry
+    await h.advance(1000); // the first retry
     expect(h.writer.stats().failures['disk-full']).toBe(2);
     expect(h.logged('the disk is full', 50)).toHaveLength(1);
 
-    maxPageCount = undefined;
-    next(h, 2000); // the second, twice as late
+    full = false;
+    await h.advance(2000); // the second, twice as late
     expect(h.writer.stats()).toMatchObject({ pending: 0, written: 220, healthy: true });
-    h.writer.close();
+    await h.writer.close();
     expect(readAll(path)).toHaveLength(110);
   });
 
-  it('a read-only file', () => {
+  it('a read-only file', async () => {
     const path = join(tmp.dir, 'h.sqlite');
     let readOnly = true;
-    const h = harness(path, {
-      open: (p) => {
-        const store = HistoryStore.open({ path: p });
-        if (readOnly) store.db.pragma('query_only = ON');
-        return store;
-      },
-    });
+    const h = harness(path, { executor: withPragmas(() => (readOnly ? ['query_only = ON'] : [])) });
+    await h.turns();
     record(h, 2);
-    next(h);
+    await h.advance(250);
     expect(h.writer.stats().failures['read-only']).toBe(1);
     expect(h.writer.stats().pending).toBe(4);
     readOnly = false;
-    next(h);
+    await h.advance(1000);
     expect(h.writer.stats().pending).toBe(0);
-    h.writer.close();
+    await h.writer.close();
     expect(readAll(path)).toHaveLength(2);
   });
 
-  it('a lock held by another process: no waiting on it, a retry after it is gone', () => {
+  it('a lock held by another process: no waiting on it, a retry after it is gone', async () => {
     const path = join(tmp.dir, 'h.sqlite');
     const h = harness(path);
-    h.turns();
+    await h.turns();
     const other = new Database(path);
     other.exec('BEGIN EXCLUSIVE');
     record(h, 2);
-    next(h, 1000); // written after 250 ms: refused at once; the retry is due 1 s later
+    await h.advance(250);
     expect(h.writer.stats().failures.busy).toBe(1);
     expect(h.writer.stats().pending).toBe(4);
     other.exec('COMMIT');
     other.close();
-    next(h, 1000);
+    await h.advance(1000);
     expect(h.writer.stats().pending).toBe(0);
-    h.writer.close();
+    await h.writer.close();
     expect(readAll(path)).toHaveLength(2);
   });
 
-  it('the file deleted while open: noticed before the next batch, a new file is started', () => {
+  it('the file deleted while open: noticed before the next batch, a new file is started', async () => {
     const path = join(tmp.dir, 'h.sqlite');
     const h = harness(path);
     record(h, 2, 'before');
-    next(h);
+    await h.turns();
+    await h.advance(250);
+    expect(h.writer.stats().written).toBe(4);
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
     record(h, 3, 'after');
-    next(h);
+    await h.advance(250);
     expect(h.writer.stats().failures['file-gone']).toBe(1);
-    expect(h.writer.stats()).toMatchObject({ pending: 0, written: 10 });
+    expect(h.writer.stats()).toMatchObject({ pending: 0, written: 10, healthy: true });
     expect(h.logged('was removed or replaced', 40)).toHaveLength(1);
-    h.writer.close();
+    await h.writer.close();
     expect(readAll(path).map((s) => s.callerNumber)).toEqual(['after', 'after', 'after']);
   });
 
-  it('the directory removed, then a file put in its place: kept until the directory is back', () => {
+  it('the directory removed, then a file put in its place: kept until the directory is back', async () => {
     const dir = join(tmp.dir, 'state');
     const path = join(dir, 'h.sqlite');
     const h = harness(path);
     record(h, 1);
-    next(h);
+    await h.turns();
+    await h.advance(250);
     rmSync(dir, { recursive: true });
     writeFileSync(dir, 'in the way');
     record(h, 2);
-    next(h);
+    await h.advance(250);
     expect(h.writer.stats().failures['file-gone']).toBe(1);
-    expect(h.writer.stats().failures['cannot-open']).toBeGreaterThanOrEqual(1);
+    expect(h.writer.stats().failures['cannot-open']).toBe(1);
     expect(h.writer.stats().pending).toBe(4);
     rmSync(dir);
-    next(h);
+    await h.advance(1000);
     expect(h.writer.stats().pending).toBe(0);
-    h.writer.close();
+    await h.writer.close();
     expect(readAll(path)).toHaveLength(2);
   });
 
-  it('one record SQLite refuses is dropped and counted; the rest of its batch is written', () => {
+  it('one record SQLite refuses is dropped and counted; the rest of its batch is written', async () => {
     const path = join(tmp.dir, 'h.sqlite');
+    const inner = inThreadExecutor();
+    const poisoned = (params: unknown) =>
+      typeof params === 'object' &&
+      params !== null &&
+      (params as { callerNumber?: unknown }).callerNumber === 'poison';
     const h = harness(path, {
-      open: (p) => {
-        const store = HistoryStore.open({ path: p });
-        const write = store.write.bind(store);
-        store.write = (ops) => {
-          if (ops.some((op) => op.kind === 'session-start' && op.callerNumber === 'poison'))
+      executor: {
+        ...inner,
+        run: async (statements, guardFile) => {
+          if (statements.some((s) => poisoned(s.params)))
             throw Object.assign(new Error('NOT NULL constraint failed: sessions.flow'), {
               code: 'SQLITE_CONSTRAINT_NOTNULL',
             });
-          write(ops);
-        };
-        return store;
+          return inner.run(statements, guardFile);
+        },
       },
     });
     record(h, 1, 'good');
     record(h, 1, 'poison');
     record(h, 1, 'good');
-    next(h);
+    await h.turns();
+    await h.advance(250);
     expect(h.writer.stats()).toMatchObject({ pending: 0, written: 5, dropped: 1, healthy: true });
     expect(h.writer.stats().failures.record).toBe(1);
-    h.writer.close();
+    await h.writer.close();
     expect(readAll(path).map((s) => s.callerNumber)).toEqual(['good', 'good']);
   });
 });
 
 describe('bounds and the end', () => {
-  it('keeps at most maxPending records while failing, dropping the oldest, and says so once', () => {
+  it('keeps at most maxPending records while failing, dropping the oldest, and says so once', async () => {
     const blocker = join(tmp.dir, 'state');
     writeFileSync(blocker, '');
     const path = join(blocker, 'h.sqlite');
     const h = harness(path, { maxPending: 5 });
+    await h.turns();
     record(h, 4, 'old');
     record(h, 2, 'new');
     expect(h.writer.stats()).toMatchObject({ pending: 5, dropped: 7 });
     expect(h.logged('the oldest are dropped', 50)).toHaveLength(1);
     rmSync(blocker);
-    next(h);
-    h.writer.close();
+    await h.advance(1000);
+    await h.writer.close();
     expect(readAll(path).map((s) => s.callerNumber)).toEqual(['new', 'new']);
   });
 
-  it('close writes what is queued; what cannot be written is reported lost, and no timer is left', () => {
+  it('close writes what is queued; what cannot be written is reported lost, and no timer is left', async () => {
     const blocker = join(tmp.dir, 'state');
     writeFileSync(blocker, '');
     const h = harness(join(blocker, 'h.sqlite'));
     record(h, 2);
-    expect(() => h.writer.close()).not.toThrow();
+    await expect(h.writer.close()).resolves.toBeUndefined();
     expect(h.writer.stats()).toMatchObject({ pending: 0, dropped: 4 });
     expect(h.logged('are lost at close', 50)).toHaveLength(1);
     expect(h.clock.pending()).toBe(0);
     expect(() => record(h, 1)).not.toThrow();
     expect(h.writer.stats().dropped).toBe(6);
-    expect(() => h.writer.close()).not.toThrow();
+    await expect(h.writer.close()).resolves.toBeUndefined();
+    await expect(h.writer.query({ limit: 1 })).rejects.toThrow(/closed/);
   });
 
-  it('a report that cannot be stored is refused at once, counted, never queued', () => {
+  it('a report that cannot be stored is refused at once, counted, never queued', async () => {
     const h = harness(join(tmp.dir, 'h.sqlite'));
     h.writer.sessionStarted({ ...sessionStart(), id: '' });
     h.writer.sessionEnded({ id: 'x', adminUuid: 'y', at: Number.NaN, outcome: 'admin-hung-up' });
@@ -281,6 +292,6 @@ describe('bounds and the end', () => {
     });
     expect(h.writer.stats()).toMatchObject({ pending: 0, rejected: 4 });
     expect(h.logged('a report was refused', 40)).toHaveLength(4);
-    h.writer.close();
+    await h.writer.close();
   });
 });

@@ -4,9 +4,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openHistoryReader, SCHEMA_VERSION } from '../../src/history/index.js';
+import { inThreadExecutor, openHistoryReader, SCHEMA_VERSION } from '../../src/history/index.js';
 import { migrate, schemaVersion } from '../../src/history/migrations.js';
 import { HistoryStore } from '../../src/history/store.js';
+
+/** Opens the file as the controller does (creating and migrating it), then closes it. */
+async function openAndClose(path: string, now = () => T0): Promise<void> {
+  const store = new HistoryStore(inThreadExecutor(), path, { now });
+  await store.open();
+  await store.end();
+}
+
 import { harness, sessionStart, T0, tempDir } from './support.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -18,9 +26,9 @@ beforeEach(() => {
 afterEach(() => tmp.remove());
 
 describe('schema', () => {
-  it('a new file gets every migration once, recorded in schema_version', () => {
-    HistoryStore.open({ path, now: () => T0 }).close();
-    HistoryStore.open({ path, now: () => T0 + 1 }).close();
+  it('a new file gets every migration once, recorded in schema_version', async () => {
+    await openAndClose(path);
+    await openAndClose(path, () => T0 + 1);
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT version, applied_at FROM schema_version').all()).toEqual([
       { version: 1, applied_at: '2026-11-24T08:00:00.000Z' },
@@ -46,20 +54,21 @@ describe('schema', () => {
     db.close();
   });
 
-  it('WAL while open, one plain file at rest (readable without write access to its directory)', () => {
-    const store = HistoryStore.open({ path });
+  it('WAL while open, one plain file at rest (readable without write access to its directory)', async () => {
+    const store = new HistoryStore(inThreadExecutor(), path);
+    await store.open();
     const reader = new Database(path, { readonly: true });
     expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
     reader.close();
-    store.close();
+    await store.end();
     const after = new Database(path, { readonly: true });
     expect(after.pragma('journal_mode', { simple: true })).toBe('delete');
     after.close();
     expect(existsSync(`${path}-wal`)).toBe(false);
   });
 
-  it('the filters use the indexes', () => {
-    HistoryStore.open({ path }).close();
+  it('the filters use the indexes', async () => {
+    await openAndClose(path);
     const db = new Database(path, { readonly: true });
     const plan = (sql: string) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
@@ -77,34 +86,39 @@ describe('schema', () => {
     db.close();
   });
 
-  it('a file written by a newer dynconf is not written to; its records wait', () => {
-    HistoryStore.open({ path }).close();
+  it('a file written by a newer dynconf is not written to; its records wait', async () => {
+    await openAndClose(path);
     const db = new Database(path);
     db.prepare("INSERT INTO schema_version VALUES (99, 'future', '2030-01-01')").run();
     expect(schemaVersion(db)).toBe(99);
-    expect(() => migrate(db)).toThrow(/newer than this dynconf knows/);
     db.close();
+    const executor = inThreadExecutor();
+    await executor.open(path, []);
+    await expect(migrate(executor)).rejects.toThrow(/newer than this dynconf knows/);
+    await executor.end();
 
     const h = harness(path);
     h.feed.started(sessionStart());
-    h.clock.advance(60_000);
+    await h.turns();
+    await h.advance(1000);
     expect(h.writer.stats().failures.schema).toBeGreaterThanOrEqual(1);
     expect(h.writer.stats().pending).toBe(1);
     expect(h.logged('written by a newer dynconf', 50)).toHaveLength(1);
-    h.writer.close();
+    await h.writer.close();
     const reader = openHistoryReader(path);
     expect(reader.ok && reader.reader.schemaVersion).toBe(99);
     if (reader.ok) reader.reader.close();
   });
 
-  it('a file that is not a database is never overwritten', () => {
+  it('a file that is not a database is never overwritten', async () => {
     const notes = 'these are my notes, not a database\n'.repeat(200);
     writeFileSync(path, notes);
     const h = harness(path);
     h.feed.started(sessionStart());
-    h.clock.advance(60_000);
-    expect(h.writer.stats().failures.corrupt).toBeGreaterThanOrEqual(1);
-    h.writer.close();
+    await h.turns();
+    await h.advance(1000);
+    expect(h.writer.stats().failures.corrupt).toBe(2);
+    await h.writer.close();
     expect(readFileSync(path, 'utf8')).toBe(notes);
     const reader = openHistoryReader(path);
     expect(reader).toMatchObject({

@@ -25,7 +25,7 @@ afterEach(() => tmp.remove());
 describe('sessions', () => {
   it.each(FLOWS.flatMap((flow) => SESSION_OUTCOMES.map((outcome) => [flow, outcome] as const)))(
     '%s, ending %s, round trip',
-    (flow, outcome) => {
+    async (flow, outcome) => {
       const h = harness(path);
       const start = sessionStart({
         flow,
@@ -43,7 +43,7 @@ describe('sessions', () => {
         authenticated: outcome !== 'pin-failed' && outcome !== 'locked-out',
         pinFailures: outcome === 'pin-failed' ? 3 : 1,
       });
-      h.writer.close();
+      await h.writer.close();
       expect(readAll(path)).toEqual([
         {
           id: start.id,
@@ -68,11 +68,11 @@ describe('sessions', () => {
     },
   );
 
-  it('a session without a tenant, caller name or end is kept as such', () => {
+  it('a session without a tenant, caller name or end is kept as such', async () => {
     const h = harness(path);
     const start = sessionStart({ callerName: undefined, context: undefined, node: undefined });
     h.feed.started(start);
-    h.writer.close();
+    await h.writer.close();
     const [session] = readAll(path);
     expect(session).toMatchObject({
       callerName: null,
@@ -87,21 +87,21 @@ describe('sessions', () => {
     });
   });
 
-  it('keeps nothing that is not a caller ID: control characters go, long names are cut', () => {
+  it('keeps nothing that is not a caller ID: control characters go, long names are cut', async () => {
     const h = harness(path);
     const start = sessionStart({ callerName: `Eve\u0000\u001b[31m${'x'.repeat(500)}` });
     h.feed.started(start);
-    h.writer.close();
+    await h.writer.close();
     const [session] = readAll(path);
     expect(session?.callerName).toBe(`Eve[31m${'x'.repeat(500)}`.slice(0, 128));
   });
 });
 
 /** One keypad invitation through the feed: the events after `dialed`, then the session's end at `endAt`. */
-function keypad(
+async function keypad(
   events: (leg: string) => Parameters<ReturnType<typeof harness>['feed']['observe']>[1][],
   options: { endAt?: number; rule?: string } = {},
-): InvitationHistory[] {
+): Promise<InvitationHistory[]> {
   const h = harness(path);
   const start = sessionStart();
   const leg = uuid();
@@ -115,14 +115,14 @@ function keypad(
     outcome: 'admin-hung-up',
   });
   expect(h.feed.size).toBe(0);
-  h.writer.close();
+  await h.writer.close();
   const [session] = readAll(path);
   return [...(session?.invitations ?? [])];
 }
 
 describe('keypad invitations (the machine events the runtime sends)', () => {
-  it('answered, then `*#` after a private talk', () => {
-    const [inv] = keypad((leg) => [
+  it('answered, then `*#` after a private talk', async () => {
+    const [inv] = await keypad((leg) => [
       ev.ringing(T0 + 11 * S, leg),
       ev.answered(T0 + 13 * S, leg),
       ev.returnAlone(T0 + 75 * S),
@@ -142,8 +142,8 @@ describe('keypad invitations (the machine events the runtime sends)', () => {
     });
   });
 
-  it('answered, then `**` into the room; a later end of its leg gives its time in the room', () => {
-    const [inv] = keypad(
+  it('answered, then `**` into the room; a later end of its leg gives its time in the room', async () => {
+    const [inv] = await keypad(
       (leg) => [ev.answered(T0 + 13 * S, leg), ev.join(T0 + 40 * S), ev.hungUp(T0 + 640 * S, leg)],
       {
         endAt: T0 + 900 * S,
@@ -159,13 +159,13 @@ describe('keypad invitations (the machine events the runtime sends)', () => {
     });
   });
 
-  it('answered, then the invitee hangs up', () => {
-    const [inv] = keypad((leg) => [ev.answered(T0 + 13 * S, leg), ev.hungUp(T0 + 20 * S, leg)]);
+  it('answered, then the invitee hangs up', async () => {
+    const [inv] = await keypad((leg) => [ev.answered(T0 + 13 * S, leg), ev.hungUp(T0 + 20 * S, leg)]);
     expect(inv).toMatchObject({ outcome: 'answered', talkingMs: 7000, endedAt: '2026-11-24T08:00:20.000Z' });
   });
 
-  it('voicemail after an answer: the time on voicemail is its talk time', () => {
-    const [inv] = keypad((leg) => [
+  it('voicemail after an answer: the time on voicemail is its talk time', async () => {
+    const [inv] = await keypad((leg) => [
       ev.answered(T0 + 12 * S, leg),
       ev.voicemail(T0 + 14 * S, leg),
       ev.returnAlone(T0 + 30 * S),
@@ -174,8 +174,8 @@ describe('keypad invitations (the machine events the runtime sends)', () => {
     expect(inv).toMatchObject({ outcome: 'voicemail', ringingMs: 2000, talkingMs: 18_000 });
   });
 
-  it('voicemail detected before any answer, returned automatically', () => {
-    const [inv] = keypad((leg) => [ev.voicemail(T0 + 15 * S, leg), ev.hungUp(T0 + 16 * S, leg)]);
+  it('voicemail detected before any answer, returned automatically', async () => {
+    const [inv] = await keypad((leg) => [ev.voicemail(T0 + 15 * S, leg), ev.hungUp(T0 + 16 * S, leg)]);
     expect(inv).toMatchObject({
       outcome: 'voicemail',
       answeredAt: '2026-11-24T08:00:15.000Z',
@@ -183,8 +183,8 @@ describe('keypad invitations (the machine events the runtime sends)', () => {
     });
   });
 
-  it('`**` while ringing or on voicemail changes nothing (the machine ignores it)', () => {
-    const [inv] = keypad((leg) => [
+  it('`**` while ringing or on voicemail changes nothing (the machine ignores it)', async () => {
+    const [inv] = await keypad((leg) => [
       ev.join(T0 + 12 * S),
       ev.voicemail(T0 + 14 * S, leg),
       ev.join(T0 + 15 * S),
@@ -193,45 +193,45 @@ describe('keypad invitations (the machine events the runtime sends)', () => {
     expect(inv).toMatchObject({ outcome: 'voicemail', joinedAt: null });
   });
 
-  it('cancelled with `*#` while it rang, and its leg ending later does not change that', () => {
-    const [inv] = keypad((leg) => [ev.returnAlone(T0 + 18 * S), ev.failed(T0 + 19 * S, leg, 'failed')]);
+  it('cancelled with `*#` while it rang, and its leg ending later does not change that', async () => {
+    const [inv] = await keypad((leg) => [ev.returnAlone(T0 + 18 * S), ev.failed(T0 + 19 * S, leg, 'failed')]);
     expect(inv).toMatchObject({ outcome: 'cancelled', ringingMs: 9000, talkingMs: null, answeredAt: null });
   });
 
-  it('cancelled: the administrator hung up while it rang', () => {
-    const [inv] = keypad(() => [ev.adminHungUp(T0 + 12 * S)]);
+  it('cancelled: the administrator hung up while it rang', async () => {
+    const [inv] = await keypad(() => [ev.adminHungUp(T0 + 12 * S)]);
     expect(inv).toMatchObject({ outcome: 'cancelled', endedAt: '2026-11-24T08:00:12.000Z' });
   });
 
-  it('cancelled: the session ended while it rang', () => {
-    const [inv] = keypad(() => [], { endAt: T0 + 15 * S });
+  it('cancelled: the session ended while it rang', async () => {
+    const [inv] = await keypad(() => [], { endAt: T0 + 15 * S });
     expect(inv).toMatchObject({ outcome: 'cancelled', endedAt: '2026-11-24T08:00:15.000Z' });
   });
 
-  it('no answer within the ring timeout', () => {
-    const [inv] = keypad((leg) => [ev.ringing(T0 + 11 * S, leg), ev.ringDue(T0 + 40 * S)]);
+  it('no answer within the ring timeout', async () => {
+    const [inv] = await keypad((leg) => [ev.ringing(T0 + 11 * S, leg), ev.ringDue(T0 + 40 * S)]);
     expect(inv).toMatchObject({ outcome: 'no-answer', ringingMs: 30_000 });
   });
 
   it.each(['no-answer', 'busy', 'rejected', 'unreachable', 'invalid-number', 'failed'] as const)(
     'the call fails: %s',
-    (reason) => {
-      const [inv] = keypad((leg) => [ev.failed(T0 + 12 * S, leg, reason)]);
+    async (reason) => {
+      const [inv] = await keypad((leg) => [ev.failed(T0 + 12 * S, leg, reason)]);
       expect(inv).toMatchObject({ outcome: reason, ringingMs: 2000, answeredAt: null });
     },
   );
 
-  it('the originate fails (command.failed)', () => {
-    const [inv] = keypad((leg) => [ev.callFailed(T0 + 10 * S, leg)]);
+  it('the originate fails (command.failed)', async () => {
+    const [inv] = await keypad((leg) => [ev.callFailed(T0 + 10 * S, leg)]);
     expect(inv).toMatchObject({ outcome: 'failed', ringingMs: 0 });
   });
 
-  it.each(['not-allowed', 'invalid-number'] as const)('refused by the routing rules: %s', (reason) => {
+  it.each(['not-allowed', 'invalid-number'] as const)('refused by the routing rules: %s', async (reason) => {
     const h = harness(path);
     const start = sessionStart();
     h.feed.started(start);
     h.feed.observe(start.id, ev.refused(T0 + 10 * S, '0900123456', reason));
-    h.writer.close();
+    await h.writer.close();
     const [inv] = readAll(path)[0]?.invitations ?? [];
     expect(inv).toMatchObject({
       source: 'keypad',
@@ -245,7 +245,7 @@ describe('keypad invitations (the machine events the runtime sends)', () => {
     });
   });
 
-  it('several numbers in one session, oldest first; a new number settles the one before', () => {
+  it('several numbers in one session, oldest first; a new number settles the one before', async () => {
     const h = harness(path);
     const start = sessionStart();
     const [a, b] = [uuid(), uuid()];
@@ -256,7 +256,7 @@ describe('keypad invitations (the machine events the runtime sends)', () => {
     h.feed.observe(start.id, ev.failed(T0 + 21 * S, b, 'busy'));
     h.feed.observe(start.id, ev.refused(T0 + 30 * S, '0049301234', 'not-allowed'));
     h.feed.ended({ id: start.id, adminUuid: start.adminUuid, at: T0 + 40 * S, outcome: 'admin-hung-up' });
-    h.writer.close();
+    await h.writer.close();
     const invitations = readAll(path)[0]?.invitations ?? [];
     expect(invitations.map((i) => [i.number, i.outcome])).toEqual([
       ['801', 'answered'],
@@ -265,7 +265,7 @@ describe('keypad invitations (the machine events the runtime sends)', () => {
     ]);
   });
 
-  it('events of another leg or an unknown session are ignored', () => {
+  it('events of another leg or an unknown session are ignored', async () => {
     const h = harness(path);
     const start = sessionStart();
     const leg = uuid();
@@ -274,14 +274,14 @@ describe('keypad invitations (the machine events the runtime sends)', () => {
     h.feed.observe(start.id, ev.dialed(T0 + 10 * S, '801', leg));
     h.feed.observe(start.id, ev.answered(T0 + 11 * S, uuid()));
     h.feed.observe(start.id, ev.ringDue(T0 + 40 * S));
-    h.writer.close();
+    await h.writer.close();
     const [inv] = readAll(path)[0]?.invitations ?? [];
     expect(inv).toMatchObject({ outcome: 'no-answer', answeredAt: null });
   });
 });
 
 describe("the operator's invitations", () => {
-  it('belong to the session whose room they call into, whatever their outcome', () => {
+  it('belong to the session whose room they call into, whatever their outcome', async () => {
     const h = harness(path);
     const start = sessionStart();
     h.feed.started(start);
@@ -315,7 +315,7 @@ describe("the operator's invitations", () => {
       reason: 'too-many-calls',
       at: T0 + 400 * S,
     });
-    h.writer.close();
+    await h.writer.close();
     const invitations = readAll(path)[0]?.invitations ?? [];
     expect(invitations.map((i) => [i.source, i.outcome])).toEqual([
       ...outcomes.map((o) => ['operator', o]),
@@ -325,7 +325,7 @@ describe("the operator's invitations", () => {
     expect(invitations[2]).toMatchObject({ cause: 'USER_BUSY' });
   });
 
-  it('every invitation outcome the history knows can be stored and read back', () => {
+  it('every invitation outcome the history knows can be stored and read back', async () => {
     const h = harness(path);
     const start = sessionStart();
     h.feed.started(start);
@@ -342,7 +342,7 @@ describe("the operator's invitations", () => {
       });
       h.writer.invitationEnded({ id, at: T0 + i + 1, outcome });
     }
-    h.writer.close();
+    await h.writer.close();
     expect(readAll(path)[0]?.invitations.map((i) => i.outcome)).toEqual(INVITATION_OUTCOMES);
   });
 });

@@ -24,7 +24,7 @@ let path: string;
  * (refused); 1002 (escalation, tenant b) fails the PIN; 2001 (no tenant) calls 0049… (busy) and is still
  * going on the last day.
  */
-beforeAll(() => {
+beforeAll(async () => {
   tmp = tempDir();
   path = join(tmp.dir, 'history.sqlite');
   const h = harness(path);
@@ -63,7 +63,7 @@ beforeAll(() => {
     if (day < 6)
       h.feed.ended({ id: c.id, adminUuid: c.adminUuid, at: base + 3 * H, outcome: 'admin-hung-up' });
   }
-  h.writer.close();
+  await h.writer.close();
 });
 afterAll(() => tmp.remove());
 
@@ -133,23 +133,23 @@ describe('filters', () => {
 });
 
 describe('paging', () => {
-  const page = (filter: HistoryFilter) => {
+  const page = async (filter: HistoryFilter) => {
     const h = harness(path);
     try {
-      return h.writer.query(filter);
+      return await h.writer.query(filter);
     } finally {
-      h.writer.close();
+      await h.writer.close();
     }
   };
 
-  it('walks every session once, newest first, and says when there are no more', () => {
+  it('walks every session once, newest first, and says when there are no more', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
       const parsed = parseHistoryFilter({ limit: '4', ...(cursor === null ? {} : { cursor }) }, T0);
       if (!parsed.ok) throw new Error(parsed.message);
-      const result = page(parsed.filter);
+      const result = await page(parsed.filter);
       expect(result.sessions.length).toBeLessThanOrEqual(4);
       seen.push(...result.sessions.map((s) => s.id));
       cursor = result.next;
@@ -159,21 +159,21 @@ describe('paging', () => {
     expect(seen).toEqual(readAll(path).map((s) => s.id));
   });
 
-  it('pages stay put while newer sessions are written, and sessions started at the same time are all shown', () => {
+  it('pages stay put while newer sessions are written, and sessions started at the same time are all shown', async () => {
     const local = tempDir();
     try {
       const file = join(local.dir, 'h.sqlite');
       const h = harness(file);
       for (let i = 0; i < 6; i++) h.feed.started(sessionStart({ at: T0 }));
-      const first = h.writer.query({ limit: 4 });
+      const first = await h.writer.query({ limit: 4 });
       h.feed.started(sessionStart({ at: T0 + 1 }));
       const cursor = first.next === null ? undefined : decodeCursor(first.next);
-      const second = h.writer.query({ limit: 4, ...(cursor === undefined ? {} : { cursor }) });
+      const second = await h.writer.query({ limit: 4, ...(cursor === undefined ? {} : { cursor }) });
       expect(second.sessions).toHaveLength(2);
       expect(second.next).toBeNull();
       const all = [...first.sessions, ...second.sessions].map((s) => s.id);
       expect(new Set(all).size).toBe(6);
-      h.writer.close();
+      await h.writer.close();
     } finally {
       local.remove();
     }

@@ -10,6 +10,7 @@ import { ManualClock } from '../../src/clock.js';
 import {
   HistoryWriter,
   type InvitationSource,
+  inThreadExecutor,
   openHistoryReader,
   parseHistoryFilter,
   type SessionHistory,
@@ -35,7 +36,10 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
-/** A writer on a ManualClock; `turns()` runs what it deferred to later turns of the event loop. */
+/**
+ * A writer on a ManualClock, SQLite on the test's own thread (unless `executor` says otherwise); `turns()`
+ * runs what it deferred to later turns of the event loop and waits for what it started.
+ */
 export function harness(
   path: string,
   options: Partial<Omit<WriterOptions, 'path' | 'clock' | 'logger'>> & { start?: number } = {},
@@ -50,24 +54,37 @@ export function harness(
   const writer = new HistoryWriter({
     retentionDays: 90,
     ...options,
+    executor: options.executor ?? inThreadExecutor(),
     path,
     clock,
     logger,
     defer: (fn) => void deferred.push(fn),
   });
+  const turns = async (): Promise<number> => {
+    let n = 0;
+    for (;;) {
+      await writer.settled();
+      const fn = deferred.shift();
+      if (fn === undefined) return n;
+      fn();
+      n++;
+    }
+  };
   return {
     clock,
     logs,
     writer,
     feed: new SessionHistoryFeed(writer),
-    /** Runs every deferred turn, including those the turns defer; how many ran. */
-    turns(): number {
-      let n = 0;
-      for (let fn = deferred.shift(); fn !== undefined; fn = deferred.shift()) {
-        fn();
-        n++;
-      }
-      return n;
+    /** Runs every deferred turn (and those they defer), waiting for each; how many ran. */
+    turns,
+    /** Runs the next deferred turn without waiting for what it starts. */
+    startTurn(): void {
+      deferred.shift()?.();
+    },
+    /** Lets `ms` of clock time pass (timers: flush, retry, retention), then runs the turns. */
+    async advance(ms: number): Promise<void> {
+      clock.advance(ms);
+      await turns();
     },
     get deferred(): number {
       return deferred.length;
