@@ -147,7 +147,8 @@ describe.skipIf(plan.kind === 'skip')('dynconf against a real FreeSWITCH', () =>
         expect(await roomOf(fs, admin.leg)).toBeUndefined();
         expect(await roomOf(fs, invitee)).toBeUndefined();
         await press(fs, admin, '**');
-        const adminSeat = await waitInRoom(fs, admin.leg, { room, moderator: true });
+        // Both moves leave at once: either may join first, so wait for the room with both.
+        const adminSeat = await waitInRoom(fs, admin.leg, { room, moderator: true, members: 2 });
         const inviteeSeat = await waitInRoom(fs, invitee, { room, moderator: false });
         expect(adminSeat.room.members.map((m) => m.uuid).sort()).toEqual([admin.leg, invitee].sort());
         expect(inviteeSeat.room.conference_name).toBe(room);
