@@ -16,6 +16,7 @@ import {
   type Config,
   configSchema,
   FREESWITCH_DEFAULT_PASSWORD,
+  historySchema,
   httpSchema,
   TOP_LEVEL_FIELDS,
 } from './schema.js';
@@ -264,24 +265,40 @@ export type HttpSettingsResult =
   | { readonly ok: false; readonly issues: ConfigIssue[] };
 
 /**
- * Only the `http` section, from the same file and variables as loadConfig: what a client of a running
- * dynconf (`dynconf status`) needs, without the secrets only the controller itself needs.
+ * One section alone, from the same file and variables as loadConfig: what a client of a running dynconf
+ * (`dynconf status`: `http`; `dynconf history`: `history`) needs, without the secrets only the controller
+ * itself needs, and whatever mistakes other sections hold.
  */
-export function loadHttpSettings(options: LoadConfigOptions = {}): HttpSettingsResult {
+export function loadConfigSection<S extends 'http' | 'history'>(
+  name: S,
+  options: LoadConfigOptions = {},
+): { ok: true; value: Config[S]; file?: string } | { ok: false; issues: ConfigIssue[] } {
   const input = readInput(options);
   if (!input.ok) return input;
-  const section = valueAt(input.merged, ['http']);
-  const parsed = httpSchema.prefault({}).safeParse(section);
-  if (parsed.success) return { ok: true, http: parsed.data };
+  const section = valueAt(input.merged, [name]);
+  const schema = name === 'http' ? httpSchema : historySchema;
+  const parsed = schema.prefault({}).safeParse(section);
+  if (parsed.success)
+    return {
+      ok: true,
+      value: parsed.data as Config[S],
+      ...(input.file === undefined ? {} : { file: input.file }),
+    };
   const issues = convertIssues(parsed.error, section, input.file, new Map()).map((issue) => {
-    const source = envSourceOf(['http', ...issue.path.split('.')], input.overrides.sources) ?? issue.source;
+    const source = envSourceOf([name, ...issue.path.split('.')], input.overrides.sources) ?? issue.source;
     return {
       ...issue,
-      path: issue.path === '(top)' ? 'http' : `http.${issue.path}`,
+      path: issue.path === '(top)' ? name : `${name}.${issue.path}`,
       ...(source === undefined ? {} : { source }),
     };
   });
   return { ok: false, issues };
+}
+
+/** Only the `http` section (`dynconf status`). */
+export function loadHttpSettings(options: LoadConfigOptions = {}): HttpSettingsResult {
+  const loaded = loadConfigSection('http', options);
+  return loaded.ok ? { ok: true, http: loaded.value } : loaded;
 }
 
 /** One line per issue: `  eventSocket.port: must be … (from DYNCONF_EVENT_SOCKET__PORT)`. */
