@@ -70,13 +70,13 @@ export async function consumeModesl(meter: Meter, port: number): Promise<() => D
  * Commands are answered in order, so once a probe's reply comes back with no other command sent in the
  * meantime, nothing is left in flight.
  */
-async function settle(connection: EslConnection): Promise<void> {
+async function settle(connection: EslConnection, commandsSent: () => number): Promise<void> {
   const probe = showChannelsJson();
   if (!probe.ok) return;
   for (;;) {
-    const before = connection.counters().commandsSent;
+    const before = commandsSent();
     await connection.api(probe.command, { timeoutMs: 30_000 });
-    if (connection.counters().commandsSent === before + 1) return;
+    if (commandsSent() === before) return;
   }
 }
 
@@ -111,7 +111,7 @@ export async function consumeDynconf(
     meter.event();
     if (event.type === 'custom' && event.subclass === END_SUBCLASS) {
       if (controller === undefined) meter.end();
-      else void settle(connection).then(() => meter.end());
+      else void settle(connection, () => controller.stats().commands.sent).then(() => meter.end());
     }
   });
   connection.start();
@@ -125,12 +125,12 @@ export async function consumeDynconf(
       ignored: events.ignored,
       unknown: events.unknown,
       malformed: events.malformed,
-      commandsSent: counters.commandsSent,
     };
     if (controller === undefined) return details;
     const stats = controller.stats();
     return {
       ...details,
+      commandsSent: stats.commands.sent,
       sessionsStarted: stats.sessionsStarted,
       sessionErrors: stats.sessionErrors,
       activeSessions: stats.activeSessions,

@@ -104,17 +104,14 @@ function measure(): Measurement {
   forcedGcUs += gcCpu.user + gcCpu.system;
   const stats = controller?.stats();
   let events = 0;
-  let commands = 0;
-  let commandsTimedOut = 0;
-  let commandsFailed = 0;
   for (const connection of connections) {
-    const counters = connection.counters();
-    const e = counters.events;
+    const e = connection.counters().events;
     events += e.decoded + e.ignored + e.unknown + e.malformed;
-    commands += counters.commandsSent;
-    commandsTimedOut += counters.commandsTimedOut;
-    commandsFailed += counters.commandsFailed;
   }
+  // The runtime's commander counts every command (all nodes summed).
+  const commands = stats?.commands.sent ?? 0;
+  const commandsTimedOut = stats?.commands.timedOut ?? 0;
+  const commandsFailed = stats?.commands.failed ?? 0;
   return {
     heapUsed: process.memoryUsage().heapUsed,
     cpuUs,

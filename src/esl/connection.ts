@@ -107,9 +107,6 @@ export type ExecuteResult =
   | { readonly ok: false; readonly eventUuid: string; readonly error: CommandError };
 
 export interface ConnectionCounters {
-  readonly commandsSent: number;
-  readonly commandsFailed: number;
-  readonly commandsTimedOut: number;
   readonly reconnects: number;
   readonly connectFailures: number;
   readonly authFailures: number;
@@ -127,9 +124,6 @@ export class EslConnection {
   #started = false;
   #everConnected = false;
   #reconnects = 0;
-  #commandsSent = 0;
-  #commandsFailed = 0;
-  #commandsTimedOut = 0;
   #connectFailures = 0;
   #authFailures = 0;
   #otherFrames = 0;
@@ -247,9 +241,6 @@ export class EslConnection {
 
   counters(): ConnectionCounters {
     return {
-      commandsSent: this.#commandsSent,
-      commandsFailed: this.#commandsFailed,
-      commandsTimedOut: this.#commandsTimedOut,
       reconnects: this.#reconnects,
       connectFailures: this.#connectFailures,
       authFailures: this.#authFailures,
@@ -271,10 +262,7 @@ export class EslConnection {
     const sent = await this.#send(frame.command, options.timeoutMs);
     if (!sent.ok) return sent;
     const body = sent.reply.type === 'api/response' ? sent.reply.body.toString('utf8') : '';
-    if (body.startsWith('-')) {
-      this.#commandsFailed++;
-      return { ok: false, error: rejected(body), body };
-    }
+    if (body.startsWith('-')) return { ok: false, error: rejected(body), body };
     return { ok: true, body };
   }
 
@@ -298,14 +286,10 @@ export class EslConnection {
     }
     const event = await job;
     if (event === 'timeout') {
-      this.#commandsTimedOut++;
       return { ok: false, jobUuid, error: timeout(options.timeoutMs, `BACKGROUND_JOB ${jobUuid}`) };
     }
     if (event === 'closed') return { ok: false, jobUuid, error: closedError() };
-    if (!event.ok) {
-      this.#commandsFailed++;
-      return { ok: false, jobUuid, error: rejected(event.body), body: event.body };
-    }
+    if (!event.ok) return { ok: false, jobUuid, error: rejected(event.body), body: event.body };
     return { ok: true, jobUuid, body: event.body, reply: event.reply };
   }
 
@@ -329,7 +313,6 @@ export class EslConnection {
   // -------------------------------------------------------------------------------------------
 
   #refused(error: CommandError): { ok: false; error: CommandError } {
-    this.#commandsFailed++;
     return { ok: false, error };
   }
 
@@ -347,11 +330,9 @@ export class EslConnection {
       });
     }
     if (this.#state === 'closed') return this.#refused(closedError());
-    this.#commandsSent++;
     const outcome = await this.#replies.send(encodeFrame(frame), timeoutMs);
     if (!outcome.ok) {
       if (outcome.reason === 'timeout') {
-        this.#commandsTimedOut++;
         return { ok: false, error: timeout(timeoutMs, frame.command.split(' ')[0] ?? '') };
       }
       return this.#refused(closedError());

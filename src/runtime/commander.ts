@@ -1,7 +1,8 @@
 // The runtime's side of the event socket: sends commands built by src/esl/commands.ts with the configured
 // timeout, turns every failure (bad input, -ERR, timeout, closed socket) into a typed value (CommandError,
 // described only where it is logged), and logs each command by name and channel only (arguments can hold
-// dial strings; never anything secret, but kept short).
+// dial strings; never anything secret, but kept short). Every command the runtime sends passes here, so this
+// is the one place commands are counted (the status view and `dynconf status` read these counters).
 import { randomUUID } from 'node:crypto';
 import type { EslCommandPort } from '../esl/command-port.js';
 import type { ApiCommand, AppCommand } from '../esl/commands.js';
@@ -17,8 +18,12 @@ export type CommandOutcome =
   | { readonly ok: false; readonly error: CommandError };
 
 export interface CommanderCounters {
+  /** Commands handed to the event socket. */
   readonly sent: number;
+  /** Commands that failed: refused by FreeSWITCH, not sent (bad input, socket closed) or timed out. */
   readonly failed: number;
+  /** Of the failed: no reply (or job result) within the timeout. */
+  readonly timedOut: number;
 }
 
 export class Commander {
@@ -26,6 +31,7 @@ export class Commander {
   readonly #timeoutMs: number;
   #sent = 0;
   #failed = 0;
+  #timedOut = 0;
 
   constructor(port: EslPort, timeoutMs: number) {
     this.#port = port;
@@ -33,7 +39,7 @@ export class Commander {
   }
 
   counters(): CommanderCounters {
-    return { sent: this.#sent, failed: this.#failed };
+    return { sent: this.#sent, failed: this.#failed, timedOut: this.#timedOut };
   }
 
   /** `api <command>`; `-ERR …` and every other failure come back as `{ ok: false, error }`. */
@@ -65,7 +71,7 @@ export class Commander {
     this.#sent++;
     const result = await this.#safe(() => this.#port.bgapi(built.command, { timeoutMs, jobUuid }));
     if (!result.ok) {
-      this.#failed++;
+      this.#countFailure(result.error);
       logger.debug(
         { command: built.command.name, error: describeCommandError(result.error) },
         'background job failed',
@@ -101,9 +107,14 @@ export class Commander {
   }
 
   #failure(name: string, error: CommandError, logger: Logger): CommandOutcome {
-    this.#failed++;
+    this.#countFailure(error);
     logger.debug({ command: name, error: describeCommandError(error) }, 'command failed');
     return { ok: false, error };
+  }
+
+  #countFailure(error: CommandError): void {
+    this.#failed++;
+    if (error.kind === 'timeout') this.#timedOut++;
   }
 
   /** The port never should throw; if it does, the failure is still a value. */

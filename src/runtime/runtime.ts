@@ -22,6 +22,7 @@ import { type Escalation, EscalationWatcher, STAR0_SUBCLASS } from './escalation
 import { type LockoutCounters, PinGuard } from './lockout.js';
 import { Desk, type OperatorDesk } from './operator/desk.js';
 import { OperatorInvitations } from './operator/invitations.js';
+import { OutboundCalls } from './outbound-calls.js';
 import { SessionRegistry } from './registry.js';
 import { type RecoveryReason, type RecoveryReport, RuntimeRecovery } from './runtime-recovery.js';
 import { Session, type SessionInit, type SessionView } from './session.js';
@@ -70,6 +71,7 @@ export class Runtime {
   readonly #escalations: EscalationWatcher;
   readonly #recovery: RuntimeRecovery;
   /** The calls the operator places (the sessions' own invitee legs are theirs). */
+  readonly #outbound: OutboundCalls;
   readonly #operatorCalls: OperatorInvitations;
   /** Channels a session is being set up for: their events wait here, then go to the new session. */
   readonly #pending = new Map<string, DynconfEvent[]>();
@@ -88,13 +90,16 @@ export class Runtime {
     this.#commander = new Commander(options.port, this.settings.commandTimeoutMs);
     this.#timers = new DeadlineTimers(options.clock);
     this.#guard = new PinGuard(this.settings.lockout);
+    this.#outbound = new OutboundCalls({
+      counters: this.#counters,
+      legsUp: () => this.#registry.inviteeLegsUp() + this.#operatorCalls.legsUp,
+    });
     this.#operatorCalls = new OperatorInvitations({
       config: options.config,
       commander: this.#commander,
-      counters: this.#counters,
+      outbound: this.#outbound,
       clock: options.clock,
       logger: options.logger,
-      keypadLegsUp: () => this.#registry.inviteeLegsUp(),
     });
     this.operator = new Desk({
       calls: this.#operatorCalls,
@@ -344,7 +349,7 @@ export class Runtime {
         pins,
         guard: this.#guard,
         counters: this.#counters,
-        outboundLegsUp: () => this.#registry.inviteeLegsUp() + this.#operatorCalls.legsUp,
+        outbound: this.#outbound,
         onFinished: (done) => {
           for (const listener of this.#finishedListeners) listener(done);
         },

@@ -19,6 +19,7 @@ import { prepareEscalation } from './effects/other-party.js';
 import { LegActions } from './leg-actions.js';
 import type { Leg } from './legs.js';
 import type { LockoutReason, PinGuard } from './lockout.js';
+import type { OutboundCalls } from './outbound-calls.js';
 import type { SessionRegistry } from './registry.js';
 import type { SessionActor, SessionActors } from './session-actors.js';
 import { type EndingHost, SessionEnding } from './session-ending.js';
@@ -43,8 +44,8 @@ export interface SessionDeps {
   readonly pins: PinVerifier;
   readonly guard: PinGuard;
   readonly counters: RuntimeCounters;
-  /** Outbound legs up or on their way, of every session and the operator (what maxOutboundLegs caps). */
-  readonly outboundLegsUp: () => number;
+  /** The invitation service every call placed goes through (keypad and operator alike). */
+  readonly outbound: OutboundCalls;
   /** Called once, when the session has ended and let go of everything. */
   readonly onFinished: (session: Session) => void;
   /** Sees every event sent to the machine (metrics: how invitations end). Must not throw. */
@@ -359,7 +360,7 @@ export class Session {
       caller: init.caller,
       routes: new Map(),
       registerJob: (jobUuid, legId) => deps.registry.addJob(this, jobUuid, legId),
-      inviteeLegsUp: deps.outboundLegsUp,
+      outbound: deps.outbound,
       other,
       hold: { wanted: true },
       timers: this.#timers,

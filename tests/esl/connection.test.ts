@@ -190,7 +190,6 @@ describe('EslConnection', () => {
       `api uuid_kill ${A}`,
       `api uuid_exists ${A}`,
     ]);
-    expect(connection.counters()).toMatchObject({ commandsSent: 4, commandsFailed: 1, commandsTimedOut: 0 });
   });
 
   it('bgapi: each result matched by Job-UUID even out of order; -ERR NO_ANSWER as rejected', async () => {
@@ -225,7 +224,6 @@ describe('EslConnection', () => {
     if (!cmd.ok) throw new Error('build');
     const result = await connection.bgapi(cmd.command, { timeoutMs: 50 });
     expect(result).toMatchObject({ ok: false, error: { kind: 'timeout', timeoutMs: 50 } });
-    expect(connection.counters().commandsTimedOut).toBe(1);
   });
 
   it('execute: sendmsg headers as FreeSWITCH expects; -ERR invalid session id as rejected', async () => {
@@ -363,7 +361,6 @@ describe('EslConnection', () => {
     expect(await api).toMatchObject({ ok: false, error: { kind: 'timeout', timeoutMs: 60_000 } });
     clock.advance(30_000);
     expect(await bgapi).toMatchObject({ ok: false, error: { kind: 'timeout', timeoutMs: 90_000 } });
-    expect(connection.counters().commandsTimedOut).toBe(2);
   });
 
   it('close() while retrying an absent FreeSWITCH ends at once', async () => {

@@ -11,6 +11,7 @@ import type { RuntimeCounters } from '../counters.js';
 import type { LegActions } from '../leg-actions.js';
 import type { Leg } from '../legs.js';
 import type { PinGuard } from '../lockout.js';
+import type { OutboundCalls } from '../outbound-calls.js';
 import type { SessionLegs } from '../session-legs.js';
 import type { RuntimeSettings } from '../settings.js';
 import type { ScopedTimers } from '../timers.js';
@@ -44,8 +45,8 @@ export interface InvitationWork {
   readonly routes: Map<string, AllowedRouteDecision>;
   /** Routes an originate's BACKGROUND_JOB (by its Job-UUID) to this session's invitee leg. */
   registerJob(jobUuid: string, legId: string): void;
-  /** Invitee legs up or on their way, of every session (the global cap). */
-  inviteeLegsUp(): number;
+  /** The invitation service: admits, builds and counts every call placed (keypad and operator alike). */
+  readonly outbound: OutboundCalls;
 }
 
 /** Flow 2: the other party of the two-party call. */

@@ -8,9 +8,9 @@ import type {
   LegParams,
   MoveInviteeParams,
 } from '../../../machines/index.js';
-import { bridge, originate } from '../../esl/commands.js';
+import { bridge } from '../../esl/commands.js';
 import { describeCommandError } from '../../esl/result.js';
-import { MARK, PARK_AFTER_BRIDGE, ROLE } from '../channel-vars.js';
+import { PARK_AFTER_BRIDGE } from '../channel-vars.js';
 import { type InvitationWork, reportFailure, type SessionWork } from './host.js';
 
 /** Seconds an originate may ring beyond the machine's own ring deadline (a backstop, not the deadline). */
@@ -30,23 +30,16 @@ export function callInvitee(host: SessionWork & InvitationWork, { legId, route }
     }
     const decision = host.routes.get(legId);
     if (decision === undefined) return reportFailure(host, 'callInvitee', 'no route for this leg', legId);
-    host.counters.invitations++;
     const timeoutSec =
       Math.ceil(route.ringTimeoutMs / 1000) + (route.answerSupervision ? ORIGINATE_SLACK_SEC : 0);
-    const command = originate({
+    const command = host.outbound.place({
+      source: 'keypad',
       uuid: legId,
-      dialString: decision.dialString,
+      route: decision,
+      room: host.room,
       timeoutSec,
-      ignoreEarlyMedia: true,
-      ...(decision.callerIdNumber === undefined ? {} : { callerIdNumber: decision.callerIdNumber }),
-      ...(decision.callerIdName === undefined ? {} : { callerIdName: decision.callerIdName }),
-      variables: {
-        ...PARK_AFTER_BRIDGE,
-        // Whose leg it is, kept on FreeSWITCH (recovery/marks.ts).
-        [MARK.role]: ROLE.invitee,
-        [MARK.admin]: admin.uuid,
-        [MARK.room]: host.room,
-      },
+      profile: host.settings.profile,
+      adminUuid: admin.uuid,
     });
     if (!command.ok) return reportFailure(host, 'callInvitee', command.error, legId);
     log.info({ legId, rule: decision.ruleName, number: decision.number }, 'calling the invitee');

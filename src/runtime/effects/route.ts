@@ -1,44 +1,40 @@
-// The machine's view of a dialed number: allowed (with a fresh leg id) or refused, and why. The routing
-// rules decide first, then the caps on outbound calls (this session's, every session's).
+// The machine's view of a dialed number: allowed (with a fresh leg id) or refused, and why. The invitation
+// service decides (the routing rules, then the caps on outbound calls), as it does for the operator's calls.
 import { randomUUID } from 'node:crypto';
 import type { Route } from '../../../machines/index.js';
-import { resolveRoute } from '../../routing.js';
 import type { InvitationWork, SessionWork } from './host.js';
 
 export function routeFor(host: SessionWork & InvitationWork, digits: string): Route {
-  const { settings, logger: log } = host;
+  const { settings } = host;
   const caller = {
     ...(host.caller.number === undefined ? {} : { callerIdNumber: host.caller.number }),
     ...(host.caller.name === undefined ? {} : { callerIdName: host.caller.name }),
     ...(host.caller.domain === undefined ? {} : { domain: host.caller.domain }),
   };
-  const decision = resolveRoute(settings.routes, digits, caller);
-  if (!decision.allowed) {
-    log.info({ number: digits, reason: decision.reason, rule: decision.ruleName }, 'number refused');
+  const admission = host.outbound.admit({
+    source: 'keypad',
+    number: digits,
+    room: host.room,
+    routes: settings.routes,
+    caller,
+    callsFromHere: host.routes.size,
+    limits: { perAdmin: settings.maxOutboundLegsPerAdmin, total: settings.maxOutboundLegs },
+    logger: host.logger,
+  });
+  if (!admission.ok) {
+    // The machine knows two reasons; a cap refuses like a rule.
     return {
       allowed: false,
-      reason: decision.reason === 'invalid-number' ? 'invalid-number' : 'not-allowed',
+      reason: admission.reason === 'invalid-number' ? 'invalid-number' : 'not-allowed',
     };
   }
-  if (host.routes.size >= settings.maxOutboundLegsPerAdmin) {
-    log.warn({ limit: settings.maxOutboundLegsPerAdmin }, 'number refused: too many calls from this session');
-    return { allowed: false, reason: 'not-allowed' };
-  }
-  const up = host.inviteeLegsUp();
-  if (up >= settings.maxOutboundLegs) {
-    log.warn(
-      { limit: settings.maxOutboundLegs, up },
-      'number refused: too many outbound calls up at once (all administrators)',
-    );
-    return { allowed: false, reason: 'not-allowed' };
-  }
   const legId = randomUUID();
-  host.routes.set(legId, decision);
+  host.routes.set(legId, admission.route);
   return {
     allowed: true,
-    rule: decision.ruleName,
-    answerSupervision: decision.answerSupervision,
-    ringTimeoutMs: decision.ringTimeoutMs,
+    rule: admission.route.ruleName,
+    answerSupervision: admission.route.answerSupervision,
+    ringTimeoutMs: admission.route.ringTimeoutMs,
     legId,
   };
 }

@@ -9,21 +9,18 @@ import { randomUUID } from 'node:crypto';
 import type { InviteFailure } from '../../../machines/index.js';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config/index.js';
-import { kill, originateIntoRoom } from '../../esl/commands.js';
+import { kill } from '../../esl/commands.js';
 import type { DynconfEvent } from '../../esl/events.js';
 import { describeCommandError } from '../../esl/result.js';
 import type { Logger } from '../../log.js';
-import { type AllowedRouteDecision, isDialableNumber, resolveRoute } from '../../routing.js';
-import { INVITED_BY_VARIABLE, MARK, ROLE } from '../channel-vars.js';
+import { type AllowedRouteDecision, isDialableNumber } from '../../routing.js';
 import type { Commander } from '../commander.js';
-import type { RuntimeCounters } from '../counters.js';
+import type { OutboundCalls } from '../outbound-calls.js';
 import { inviteFailureFor } from '../translate.js';
 import { accepted, type OperatorResult, refusal } from './results.js';
 
 /** Extra time past the ring timeout before a background job with no answer is given up (and hung up). */
 const JOB_SLACK_SEC = 30;
-/** What the operator's calls carry in INVITED_BY_VARIABLE. */
-const INVITED_BY_OPERATOR = 'operator';
 
 export interface InvitationPlaced {
   readonly uuid: string;
@@ -71,11 +68,10 @@ export interface FoundGuest {
 export interface OperatorInvitationsDeps {
   readonly config: Pick<Config, 'routes' | 'conference' | 'maxOutboundLegsPerAdmin' | 'maxOutboundLegs'>;
   readonly commander: Commander;
-  readonly counters: Pick<RuntimeCounters, 'invitations'>;
+  /** The invitation service: the same rules, caps, marks and counter as the keypad's calls. */
+  readonly outbound: OutboundCalls;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Outbound legs the administrators' sessions have up or on their way (the shared cap counts both). */
-  readonly keypadLegsUp: () => number;
 }
 
 interface Pending extends InvitationSnapshot {
@@ -117,59 +113,35 @@ export class OperatorInvitations {
       this.#report({ kind: 'refused', ending: 'invalid-number' });
       return refusal('invalid', 'number must be 1 to 32 digits (0-9 * #), optionally starting with +');
     }
-    const route = resolveRoute(config.routes, number);
-    if (!route.allowed) {
-      this.#report({
-        kind: 'refused',
-        ending: route.reason === 'invalid-number' ? 'invalid-number' : 'not-allowed',
-      });
-      const why =
-        route.reason === 'denied'
-          ? `routing rule ${route.ruleName} does not allow this number`
-          : route.reason === 'no-route'
-            ? 'no routing rule matches this number'
-            : 'this number cannot be dialed';
-      return refusal('not-allowed', `number not allowed: ${why}`);
+    const admission = this.#d.outbound.admit({
+      source: 'operator',
+      number,
+      room,
+      routes: config.routes,
+      callsFromHere: [...this.#pending.values()].filter((p) => p.room === room).length,
+      limits: { perAdmin: config.maxOutboundLegsPerAdmin, total: config.maxOutboundLegs },
+      logger: this.#logger,
+    });
+    if (!admission.ok && (admission.reason === 'invalid-number' || admission.reason === 'not-allowed')) {
+      this.#report({ kind: 'refused', ending: admission.reason });
+      return refusal('not-allowed', `number not allowed: ${admission.detail}`);
     }
     if (offline !== undefined) return refusal('unavailable', offline);
-    const inRoom = [...this.#pending.values()].filter((p) => p.room === room).length;
-    if (inRoom >= config.maxOutboundLegsPerAdmin) {
-      return refusal(
-        'too-many-calls',
-        `room ${room} already has ${inRoom} calls ringing (maxOutboundLegsPerAdmin)`,
-      );
-    }
-    const up = this.#d.keypadLegsUp() + this.#up.size;
-    if (up >= config.maxOutboundLegs) {
-      this.#logger.warn(
-        { limit: config.maxOutboundLegs, up, room },
-        'operator invitation refused: too many outbound calls up at once (all administrators)',
-      );
-      return refusal(
-        'too-many-calls',
-        `${up} outbound calls are up already (maxOutboundLegs ${config.maxOutboundLegs})`,
-      );
-    }
-    return accepted(route);
+    return admission.ok ? accepted(admission.route) : refusal('too-many-calls', admission.detail);
   }
 
   #place(room: string, number: string, route: AllowedRouteDecision): OperatorResult<InvitationPlaced> {
     const { config } = this.#d;
     const uuid = randomUUID();
     const timeoutSec = Math.ceil(route.ringTimeoutMs / 1000);
-    const command = originateIntoRoom(
-      {
-        uuid,
-        dialString: route.dialString,
-        timeoutSec,
-        ignoreEarlyMedia: true,
-        ...(route.callerIdNumber === undefined ? {} : { callerIdNumber: route.callerIdNumber }),
-        ...(route.callerIdName === undefined ? {} : { callerIdName: route.callerIdName }),
-        // Whose leg it is and where it goes, kept on FreeSWITCH (recovery/plan.ts).
-        variables: { [MARK.role]: ROLE.guest, [MARK.room]: room, [INVITED_BY_VARIABLE]: INVITED_BY_OPERATOR },
-      },
-      { room, profile: config.conference.profile },
-    );
+    const command = this.#d.outbound.place({
+      source: 'operator',
+      uuid,
+      route,
+      room,
+      timeoutSec,
+      profile: config.conference.profile,
+    });
     if (!command.ok) return refusal('invalid', `invalid ${command.error.field}: ${command.error.reason}`);
     const jobUuid = randomUUID();
     const pending: Pending = {
@@ -182,7 +154,6 @@ export class OperatorInvitations {
     };
     this.#pending.set(uuid, pending);
     this.#up.add(uuid);
-    this.#d.counters.invitations++;
     this.#changed();
     this.#logger.info({ uuid, room, rule: route.ruleName, number }, 'operator invitation: calling');
     // Not awaited: the job lasts as long as the phone rings. Its result settles the invitation.

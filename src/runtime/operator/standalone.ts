@@ -11,6 +11,7 @@ import type { Logger } from '../../log.js';
 import { ChannelTable } from '../channels.js';
 import { Commander } from '../commander.js';
 import { createCounters } from '../counters.js';
+import { OutboundCalls } from '../outbound-calls.js';
 import { Desk, type DeskParts, type OperatorDesk } from './desk.js';
 import { OperatorInvitations } from './invitations.js';
 
@@ -39,13 +40,13 @@ export function createOperatorDesk(options: StandaloneDeskOptions): StandaloneDe
   const { config, logger, connection } = options;
   const commander = new Commander(options.port, config.eventSocket.commandTimeoutMs);
   const channels = new ChannelTable();
-  const calls = new OperatorInvitations({
+  const calls: OperatorInvitations = new OperatorInvitations({
     config,
     commander,
-    counters: createCounters(),
+    // No administrators here: the operator's own calls are all there is to count.
+    outbound: new OutboundCalls({ counters: createCounters(), legsUp: (): number => calls.legsUp }),
     clock: options.clock ?? realClock,
     logger,
-    keypadLegsUp: () => 0,
   });
   const offEvent = connection.onEvent((event) => {
     channels.observe(event);
