@@ -5,6 +5,7 @@ import type { Config } from '../config/index.js';
 import { showChannelsJson } from '../esl/commands.js';
 import { type ConnectionState, EslConnection, type LinkStatus, type StateChange } from '../esl/connection.js';
 import type { DynconfEvent } from '../esl/events.js';
+import type { HistoryRecorder } from '../history/index.js';
 import type { Logger } from '../log.js';
 import { type DynconfMetrics, runtimeMetricsHooks } from '../metrics/index.js';
 import type { EslPort } from '../runtime/commander.js';
@@ -33,6 +34,10 @@ export interface ControllerOptions {
   readonly connection?: ControllerConnection;
   /** Count into these metrics (commands timed, how invitations end). Default: none. */
   readonly metrics?: DynconfMetrics;
+  /** Record every session and invitation into this call history (not closed by stop()). Default: none. */
+  readonly history?: HistoryRecorder;
+  /** This node's name on the history's rows. Default: the event socket's `host:port`. */
+  readonly nodeId?: string;
 }
 
 export interface Controller {
@@ -94,6 +99,14 @@ export function startController(options: ControllerOptions): Controller {
     clock,
     logger,
     ...(hooks.observe === undefined ? {} : { observe: hooks.observe }),
+    ...(options.history === undefined
+      ? {}
+      : {
+          history: {
+            recorder: options.history,
+            node: options.nodeId ?? `${config.eventSocket.host}:${config.eventSocket.port}`,
+          },
+        }),
   });
   runtime.onSessionFinished((session) => hooks.sessionEnded(session.id));
   const offEvent = connection.onEvent((event) => runtime.handle(event));

@@ -1,6 +1,7 @@
 // `dynconf start`: the controller of every FreeSWITCH node (nodes.ts, controller.ts) with its HTTP side
 // (health, operator API, metrics, dashboard), running until SIGINT/SIGTERM, then draining.
 import type { Config } from '../config/index.js';
+import { openHistory } from '../history/index.js';
 import { type OperatorApi, startOperatorApi } from '../http/index.js';
 import { dynconfVersion } from '../http/version.js';
 import type { Logger } from '../log.js';
@@ -31,8 +32,10 @@ export async function runControllerMain(options: ControllerMainOptions): Promise
   // Listening from the start: a SIGTERM during start-up drains too instead of killing the process.
   const signals = signalQueue();
   const metrics = new DynconfMetrics({ logger });
+  // The call history: queued from every node's runtime, written by a thread of its own, never blocking.
+  const history = openHistory({ settings: config.history, logger: logger.child({ module: 'history' }) });
   // One runtime per FreeSWITCH node (config eventSockets; a single eventSocket is one node).
-  const controller = startControllerNodes({ config, logger, metrics });
+  const controller = startControllerNodes({ config, logger, metrics, history });
   let http: OperatorApi | undefined;
   if (config.http.port !== 0) {
     try {
@@ -48,11 +51,13 @@ export async function runControllerMain(options: ControllerMainOptions): Promise
         })),
         stats: () => controller.stats(),
         metrics,
+        history,
         version: dynconfVersion(),
       });
     } catch (err) {
       logger.error({ err }, 'HTTP endpoints not started');
       await controller.stop();
+      await history.close();
       signals.close();
       return 1;
     }
@@ -70,6 +75,8 @@ export async function runControllerMain(options: ControllerMainOptions): Promise
   logger.info(drained, 'drained');
   await http?.close();
   await controller.stop();
+  // After the sessions' last records: what is queued is written before the process ends.
+  await history.close();
   signals.close();
   return 0;
 }

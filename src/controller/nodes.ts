@@ -61,6 +61,7 @@ export function startControllerNodes(options: NodesControllerOptions): NodesCont
       ...options,
       logger: several ? options.logger.child({ node: id }) : options.logger,
       connection,
+      nodeId: id,
     }),
   }));
   if (owned) for (const { connection } of connections) connection.start();

@@ -18,7 +18,7 @@ export interface RouteSpec {
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
-  readonly tag: 'health' | 'rooms' | 'operations' | 'dashboard';
+  readonly tag: 'health' | 'rooms' | 'history' | 'operations' | 'dashboard';
   /** `token`: bearer token (or the dashboard's cookie) required. */
   readonly auth: 'none' | 'token';
   readonly params?: JsonSchema;
@@ -242,6 +242,53 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       reconnects: { type: 'integer' },
     },
   },
+  HistoryPage: {
+    type: 'object',
+    description:
+      'Administrator sessions, newest first, each with its invitations (keypad and operator), as the call ' +
+      'history keeps them. Times ISO 8601 UTC, durations in ms, null where not known.',
+    properties: {
+      sessions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            flow: { enum: ['access', 'escalation'] },
+            callerNumber: { type: ['string', 'null'] },
+            callerName: { type: ['string', 'null'] },
+            tenant: { type: ['string', 'null'] },
+            node: { type: ['string', 'null'] },
+            room: { type: 'string' },
+            startedAt: { type: 'string' },
+            endedAt: { type: ['string', 'null'] },
+            outcome: { type: ['string', 'null'] },
+            durationMs: { type: ['integer', 'null'] },
+            invitations: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'string' },
+                  source: { enum: ['keypad', 'operator'] },
+                  number: { type: 'string' },
+                  route: { type: ['string', 'null'] },
+                  startedAt: { type: 'string' },
+                  answeredAt: { type: ['string', 'null'] },
+                  joinedAt: { type: ['string', 'null'] },
+                  endedAt: { type: ['string', 'null'] },
+                  outcome: { type: ['string', 'null'] },
+                  cause: { type: ['string', 'null'] },
+                  refused: { type: 'boolean' },
+                },
+              },
+            },
+          },
+        },
+      },
+      next: { type: ['string', 'null'], description: 'Pass as `cursor` for the next (older) page' },
+    },
+  },
   Status: {
     type: 'object',
     properties: {
@@ -265,6 +312,12 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       },
       invitationsCalling: { type: 'integer' },
       counters: { type: 'object', additionalProperties: { type: 'integer' } },
+      history: {
+        type: ['object', 'null'],
+        description:
+          'The call history: file, records written, queued and dropped, write failures by kind (a full or ' +
+          'read-only disk is counted here and logged, never fatal); null when this process keeps none',
+      },
     },
   },
 };
@@ -459,6 +512,38 @@ export const ROUTES = {
     auth: 'token',
     params: roomParams,
     responses: controlResponses('Ended'),
+  },
+  history: {
+    method: 'GET',
+    url: '/api/history',
+    operationId: 'history',
+    summary: 'Call history: who called which numbers through dynconf, when, and how each call ended',
+    description:
+      'Times: ISO 8601, epoch ms, or a span back from now (`30m`, `24h`, `7d`). `caller` and `number` match ' +
+      'exactly, or by prefix with a trailing `*`. `outcome`: comma-separated session or invitation outcomes, ' +
+      '`refused` or `open`. 503 when the history is switched off or its file cannot be read.',
+    tag: 'history',
+    auth: 'token',
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        from: { type: 'string', maxLength: 64 },
+        to: { type: 'string', maxLength: 64 },
+        caller: { type: 'string', maxLength: 64 },
+        number: { type: 'string', maxLength: 64 },
+        outcome: { type: 'string', maxLength: 256 },
+        tenant: { type: 'string', maxLength: 128 },
+        flow: { type: 'string', maxLength: 16 },
+        limit: { type: 'string', pattern: '^[0-9]{1,4}$' },
+        cursor: { type: 'string', maxLength: 128 },
+      },
+    },
+    responses: {
+      200: { description: 'One page', schema: ref('HistoryPage') },
+      ...errors(400, 401, 403),
+      503: { description: 'The history is switched off or cannot be read', schema: ref('Error') },
+    },
   },
   events: {
     method: 'GET',

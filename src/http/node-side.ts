@@ -119,6 +119,7 @@ export class NodeSide {
       this.sync.onSyncChange(() => changed()),
       this.desk.onChange(() => changed()),
       this.desk.onInvitation((report) => {
+        if (report.kind === 'placed' || report.kind === 'left') return;
         // Counted like the keypad's (src/metrics/invitations.ts), labelled as the operator's.
         metrics.invitation(outcomeLabel(report.ending), 'api');
         const ended = invitationEnded(report);

@@ -81,6 +81,7 @@ export function openApiDocument(version: string): Document {
     tags: [
       { name: 'health', description: 'For container runtimes and load balancers; no token' },
       { name: 'rooms', description: 'Rooms, members and administrators' },
+      { name: 'history', description: 'The call history: every administrator session and invitation' },
       { name: 'operations', description: 'Status and metrics' },
       { name: 'dashboard', description: 'What the web dashboard uses' },
     ],

@@ -6,6 +6,12 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Config } from '../config/index.js';
 import { loadDashboardAssets } from '../dashboard/assets.js';
+import {
+  type FilterText,
+  type HistoryRecorder,
+  HistoryUnavailableError,
+  parseHistoryFilter,
+} from '../history/index.js';
 import type { Logger } from '../log.js';
 import { DynconfMetrics, followRuntimeTotals, type RuntimeTotals } from '../metrics/index.js';
 import type { RoomView } from '../room-view/index.js';
@@ -35,6 +41,10 @@ export interface OperatorApiOptions {
   readonly nodes?: readonly OperatorNode[];
   /** The controller's totals (Controller.stats), for /status and the PIN metrics. */
   readonly stats?: () => RuntimeTotals;
+  /** The call history (GET /api/history). Default: none (the route answers 503). */
+  readonly history?: HistoryRecorder;
+  /** The controller's clock, for spans back from now in history queries (`24h`). Default: Date.now. */
+  readonly now?: () => number;
   /** Shared with the runtime so both count into one registry. Default: a new one. */
   readonly metrics?: DynconfMetrics;
   readonly version?: string;
@@ -258,6 +268,7 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
       administrators: byActivity,
       invitationsCalling: sides.reduce((n, side) => n + side.requests.pending().length, 0),
       counters: countersOf(options.stats?.()),
+      history: options.history?.stats() ?? null,
     };
   });
   route(ROUTES.metrics, async (_request, reply) =>
@@ -295,6 +306,18 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
   roomRoute(ROUTES.lockRoom, 'lock');
   roomRoute(ROUTES.unlockRoom, 'unlock');
   roomRoute(ROUTES.endRoom, 'end');
+  route(ROUTES.history, async (request, reply) => {
+    const parsed = parseHistoryFilter(request.query as FilterText, (options.now ?? Date.now)());
+    if (!parsed.ok) return reply.code(400).send({ error: `${parsed.field}: ${parsed.message}` });
+    if (options.history === undefined)
+      return reply.code(503).send({ error: 'the call history is not kept by this process' });
+    try {
+      return await options.history.query(parsed.filter);
+    } catch (err) {
+      if (err instanceof HistoryUnavailableError) return reply.code(503).send({ error: err.message });
+      throw err;
+    }
+  });
   route(ROUTES.events, (_request, reply) => {
     if (liveHub.full) return reply.code(503).send({ error: 'too many live clients' });
     reply.hijack();

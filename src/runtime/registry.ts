@@ -49,6 +49,11 @@ export class SessionRegistry<S extends RoutableSession> {
     this.#rooms.set(room, session);
   }
 
+  /** The session whose room this is, if any. */
+  ownerOfRoom(room: string): S | undefined {
+    return this.#rooms.get(room);
+  }
+
   /** The session a channel belongs to, if any. */
   sessionOf(uuid: string): S | undefined {
     return this.#legs.get(uuid)?.session;

@@ -10,8 +10,10 @@ import type { Clock } from '../clock.js';
 import { type Config, PinVerifier, tenantSettings } from '../config/index.js';
 import { cancelScheduledTasks, getVariable } from '../esl/commands.js';
 import type { ChannelInfo, DynconfEvent } from '../esl/events.js';
+import type { HistoryRecorder } from '../history/index.js';
 import type { Logger } from '../log.js';
 import { createRoomName } from '../rooms.js';
+import { RuntimeAudit } from './audit.js';
 import { callerOf, lockoutKeyOf } from './caller.js';
 import { MARK, ROLE, ROLE_VARIABLE } from './channel-vars.js';
 import { ChannelTable } from './channels.js';
@@ -42,6 +44,8 @@ export interface RuntimeOptions {
   readonly logger: Logger;
   /** Sees every event sent to a session's machine (metrics). */
   readonly observe?: (sessionId: string, event: SessionEvent) => void;
+  /** The call history to record every session and invitation into, and this node's name on its rows. */
+  readonly history?: { readonly recorder: HistoryRecorder; readonly node?: string };
 }
 
 export interface RuntimeStats extends RuntimeCounters {
@@ -77,13 +81,31 @@ export class Runtime {
   readonly #pending = new Map<string, DynconfEvent[]>();
   readonly #finishedListeners = new Set<(session: Session) => void>();
   readonly #observe: RuntimeOptions['observe'];
+  readonly #audit: RuntimeAudit | undefined;
   #stopped = false;
   /** Shutting down: no new session starts (see drain()). */
   #draining = false;
 
   constructor(options: RuntimeOptions) {
     this.#config = options.config;
-    this.#observe = options.observe;
+    this.#audit =
+      options.history === undefined
+        ? undefined
+        : new RuntimeAudit({
+            recorder: options.history.recorder,
+            clock: options.clock,
+            logger: options.logger,
+            ...(options.history.node === undefined ? {} : { node: options.history.node }),
+            sessionOfRoom: (room) => this.#registry.ownerOfRoom(room)?.id,
+          });
+    const audit = this.#audit;
+    this.#observe =
+      audit === undefined
+        ? options.observe
+        : (sessionId, event) => {
+            options.observe?.(sessionId, event);
+            audit.observe(sessionId, event);
+          };
     this.settings = runtimeSettings(options.config);
     this.#clock = options.clock;
     this.#logger = options.logger;
@@ -101,6 +123,7 @@ export class Runtime {
       clock: options.clock,
       logger: options.logger,
     });
+    this.#operatorCalls.onReport((report) => this.#audit?.operatorCall(report));
     this.operator = new Desk({
       calls: this.#operatorCalls,
       channels: this.#channels,
@@ -337,7 +360,7 @@ export class Runtime {
 
   #newSession(init: SessionInit): Session {
     const { settings, pins } = this.#tenantOf(init.caller.context);
-    return new Session(
+    const session = new Session(
       {
         commander: this.#commander,
         clock: this.#clock,
@@ -351,12 +374,15 @@ export class Runtime {
         counters: this.#counters,
         outbound: this.#outbound,
         onFinished: (done) => {
+          this.#audit?.sessionEnded(done);
           for (const listener of this.#finishedListeners) listener(done);
         },
         ...(this.#observe === undefined ? {} : { observe: this.#observe }),
       },
       init,
     );
+    this.#audit?.sessionStarted(session);
+    return session;
   }
 
   #replay(uuid: string): void {

@@ -5,7 +5,13 @@
 // (drain.ts); each gets a narrow view of the session. Nothing thrown in here leaves it.
 import { randomUUID } from 'node:crypto';
 import type { Snapshot } from 'xstate';
-import { type Flow, persistSession, type SessionContext, type SessionEvent } from '../../machines/index.js';
+import {
+  type Flow,
+  persistSession,
+  type SessionContext,
+  type SessionEvent,
+  type SessionOutcome,
+} from '../../machines/index.js';
 import type { Clock } from '../clock.js';
 import type { PinVerifier } from '../config/index.js';
 import type { DynconfEvent, EventOf } from '../esl/events.js';
@@ -87,6 +93,10 @@ export class Session {
   readonly adminUuid: string;
   readonly otherUuid: string | undefined;
   readonly lockoutKey: string;
+  /** The administrator's caller ID, context and domain. */
+  readonly caller: SessionCaller;
+  /** The tenant whose settings the session uses (its context, when configured); undefined: the top level. */
+  readonly tenant: string | undefined;
   readonly startedAt: number;
   readonly logger: Logger;
   readonly #deps: SessionDeps;
@@ -109,6 +119,8 @@ export class Session {
     this.adminUuid = init.adminUuid;
     this.otherUuid = init.otherUuid;
     this.lockoutKey = init.lockoutKey;
+    this.caller = init.caller;
+    this.tenant = deps.settings.tenant;
     this.startedAt = deps.clock.now();
     this.logger = deps.logger.child({ session: this.id, adminUuid: init.adminUuid, room: init.room });
     this.#timers = deps.timers.scoped(this.id);
@@ -222,6 +234,11 @@ export class Session {
   }
 
   /** The machine's state (`stateName`) and context. */
+  /** How the session ended (once its machine released it). */
+  get outcome(): SessionOutcome | undefined {
+    return this.#ending.outcome;
+  }
+
   machine(): { readonly state: string; readonly context: SessionContext; readonly active: boolean } {
     const snapshot = this.#actor.getSnapshot();
     return {

@@ -39,7 +39,14 @@ describe('operator API', () => {
     });
 
     it('refuses every other route without the right token', async () => {
-      for (const path of ['/api/rooms', '/status', '/metrics', '/api/events', '/api/rooms/room-a']) {
+      for (const path of [
+        '/api/rooms',
+        '/status',
+        '/metrics',
+        '/api/events',
+        '/api/rooms/room-a',
+        '/api/history',
+      ]) {
         const missing = await rig.get(path, { token: null });
         expect(missing.status, path).toBe(401);
         expect(missing.headers.get('www-authenticate'), path).toContain('Bearer');
@@ -379,6 +386,7 @@ describe('operator API', () => {
       expect(Object.keys(doc.paths).sort()).toEqual(
         [
           '/api/events',
+          '/api/history',
           '/api/rooms',
           '/api/rooms/{room}',
           '/api/rooms/{room}/end',

@@ -7,10 +7,13 @@
 // The browser and the HTTP side are real I/O on the wall clock: a click is followed by waiting for its HTTP
 // answer before phone time may pass, and the page is polled (wall clock, generous margins) only for what
 // the switch and dynconf already show.
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HistoryRecorder, inThreadExecutor, openHistory } from '../../src/history/index.js';
+import { createLogger } from '../../src/log.js';
 import type { SimCall } from '../../src/simulator/index.js';
 import { ADMIN_PIN, type Rig, startRig, TOKEN } from './support.js';
 
@@ -28,6 +31,8 @@ describe.skipIf(!available)('dashboard in a browser', () => {
   let page: Page;
   let admin: SimCall;
   let room = '';
+  let history: HistoryRecorder | undefined;
+  const historyDir = mkdtempSync(join(tmpdir(), 'dynconf-dashboard-history-'));
 
   /** Polls the page (wall clock) until the value matches: the page only has to catch up with the state. */
   const poll = <T>(value: () => T | Promise<T>) => expect.poll(value, { timeout: 10_000 });
@@ -76,7 +81,19 @@ describe.skipIf(!available)('dashboard in a browser', () => {
   };
 
   beforeAll(async () => {
-    rig = await startRig({ controller: true, logLevel: 'info' });
+    rig = await startRig({
+      controller: true,
+      logLevel: 'info',
+      history: (clock) => {
+        history = openHistory({
+          settings: { enabled: true, path: join(historyDir, 'history.sqlite'), retentionDays: 90 },
+          logger: createLogger({ level: 'silent' }),
+          clock,
+          writer: { executor: inThreadExecutor() },
+        });
+        return history;
+      },
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -97,6 +114,8 @@ describe.skipIf(!available)('dashboard in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await rig?.close();
+    await history?.close();
+    rmSync(historyDir, { recursive: true, force: true });
   });
 
   it('asks for the token, then shows the rooms live', async () => {
@@ -204,6 +223,51 @@ describe.skipIf(!available)('dashboard in a browser', () => {
     await page.locator(`article[data-room="${room}"]`).waitFor({ state: 'detached' });
     await page.locator('#empty').waitFor({ state: 'visible' });
     expect(admin.where().state).toBe('gone');
+  });
+
+  it('shows the call history: each administrator with the numbers called and how each call went', async () => {
+    await page.click('#history-toggle');
+    await page.locator('#history').waitFor({ state: 'visible' });
+    expect(await page.isVisible('#rooms')).toBe(false);
+    const adminRow = page.locator(`#history-rows tr:has-text("1001")`).first();
+    await adminRow.waitFor({ timeout: 10_000 });
+    // The operator's invitations of the tests above, answered, in 1001's room.
+    await poll(() => adminRow.locator('li[data-number="801"]').textContent()).toContain('by the operator');
+    expect(await adminRow.locator('li[data-number="801"]').getAttribute('data-outcome')).toBe('answered');
+    // Filtered by number: only sessions that called it.
+    await page.fill('#history-number', '805');
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/history', {
+      timeout: 10_000,
+    });
+    await page.click('#history-form button[type=submit]');
+    expect((await answered).status()).toBe(200);
+    const rows = page.locator('#history-rows tr');
+    await poll(() => rows.count()).toBeGreaterThan(0);
+    // Every session shown called 805 (with all its calls listed).
+    await poll(
+      async () =>
+        (await rows.count()) === (await page.locator('#history-rows tr:has(li[data-number="805"])').count()),
+    ).toBe(true);
+    // A bad filter is named, in red.
+    await page.fill('#history-caller', '');
+    // (The page offers no bad period: one is added the way a hand-edited page would send it.)
+    await page.evaluate(
+      "const f = document.getElementById('history-from'); f.add(new Option('bad', 'not-a-time')); f.value = 'not-a-time';",
+    );
+    const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/history', {
+      timeout: 10_000,
+    });
+    await page.click('#history-form button[type=submit]');
+    expect((await refused).status()).toBe(400);
+    await poll(() => page.textContent('#history-error')).toMatch(/^from: /);
+    expect(await page.evaluate("getComputedStyle(document.getElementById('history-error')).color")).toMatch(
+      /^rgb\((1[5-9]\d|2\d\d), \d{1,2}, \d{1,2}\)$/,
+    );
+    // Back to the rooms.
+    await page.click('#history-toggle');
+    // (#rooms may have no room in it, so no box to be visible: its hidden attribute tells.)
+    await poll(() => page.getAttribute('#rooms', 'hidden')).toBeNull();
+    expect(await page.isVisible('#history')).toBe(false);
   });
 
   it('shows FreeSWITCH down and since when while the event socket is away, then live again', async () => {

@@ -12,6 +12,7 @@ import { VirtualClock } from '../../src/clock.js';
 import { type Config, parseConfig } from '../../src/config/index.js';
 import { type Controller, startController } from '../../src/controller/main.js';
 import { EslConnection } from '../../src/esl/connection.js';
+import type { HistoryRecorder } from '../../src/history/index.js';
 import { type OperatorApi, startOperatorApi } from '../../src/http/index.js';
 import type { RoomsPayload } from '../../src/http/views.js';
 import { createLogger } from '../../src/log.js';
@@ -67,6 +68,8 @@ export interface RigOptions {
   /** Run the real controller (flows 1 and 2) on the connection. */
   readonly controller?: boolean;
   readonly logLevel?: string;
+  /** The call history the controller records into and GET /api/history reads (on the rig's clock). */
+  readonly history?: (clock: VirtualClock) => HistoryRecorder;
 }
 
 export interface Rig {
@@ -129,12 +132,19 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     destination: { write: (line: string) => void logs.push(line) },
   });
   const metrics = new DynconfMetrics({ logger, processMetrics: false });
+  const history = options.history?.(clock);
   let controller: Controller | undefined;
   let connection: EslConnection | Controller['connection'];
   let esl: EslConnection | undefined;
   const drive = <T>(promise: Promise<T>, what: string): Promise<T> => clock.drive(promise, what);
   if (options.controller) {
-    controller = startController({ config, logger, clock, metrics });
+    controller = startController({
+      config,
+      logger,
+      clock,
+      metrics,
+      ...(history === undefined ? {} : { history }),
+    });
     connection = controller.connection;
     await drive(controller.ready(), 'the controller to be ready');
   } else {
@@ -155,6 +165,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     connection,
     metrics,
     version: '9.9.9-test',
+    ...(history === undefined ? {} : { history, now: () => clock.now() }),
     ...(controller === undefined
       ? {}
       : {

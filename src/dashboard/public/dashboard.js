@@ -310,7 +310,7 @@ function render(payload) {
     if (container.children[index] !== parts.card)
       container.insertBefore(parts.card, container.children[index] || null);
   });
-  show('empty', payload.rooms.length === 0);
+  show('empty', payload.rooms.length === 0 && $('history').hidden);
 }
 
 // ---- live stream and signing in ----------------------------------------------------------------------
@@ -321,6 +321,7 @@ function connect() {
   if (stream) stream.close();
   show('sign-in', false);
   show('sign-out', true);
+  show('history-toggle', true);
   stream = new EventSource('/api/events');
   stream.addEventListener('rooms', (e) => render(JSON.parse(e.data)));
   stream.addEventListener('notice', (e) => {
@@ -346,6 +347,8 @@ function signedOut() {
   $('rooms').replaceChildren();
   show('empty', false);
   show('sign-out', false);
+  show('history-toggle', false);
+  show('history', false);
   show('sign-in', true);
   const link = $('link');
   link.className = 'pill pill-wait';
@@ -368,6 +371,102 @@ async function check() {
     setTimeout(check, 3000);
   }
 }
+
+// ---- the call history -------------------------------------------------------------------------------
+
+const SESSION_OUTCOME_TEXT = {
+  'admin-hung-up': 'hung up',
+  'pin-failed': 'wrong PIN',
+  'locked-out': 'locked out',
+  'call-restored': 'back to the call',
+  'other-party-gone': 'other party gone',
+  'service-error': 'service error',
+};
+
+/** The cursor of the next (older) page of the history shown, or null. */
+let historyNext = null;
+
+function clock(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return `${d.toLocaleDateString()} ${d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+}
+
+function duration(ms) {
+  if (ms === null || ms === undefined) return '';
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+function invitationLine(invitation) {
+  const outcome = invitation.refused
+    ? `refused (${invitation.outcome})`
+    : (invitation.outcome || 'in progress').replace(/-/g, ' ');
+  const by = invitation.source === 'operator' ? ' · by the operator' : '';
+  return h(
+    'li',
+    { 'data-number': invitation.number, 'data-outcome': invitation.outcome || 'open' },
+    h('span', { class: 'number', text: invitation.number }),
+    ` ${outcome}${by}`,
+  );
+}
+
+function historyRow(session) {
+  const who = [session.callerNumber, session.callerName].filter(Boolean).join(' ') || 'unknown caller';
+  const tenant = session.tenant ? ` (${session.tenant})` : '';
+  return h(
+    'tr',
+    { 'data-session': session.id },
+    h('td', { text: clock(session.startedAt), title: session.startedAt }),
+    h('td', { text: `${who}${tenant}`, title: session.room }),
+    h('td', {}, h('ul', { class: 'calls' }, ...session.invitations.map(invitationLine))),
+    h('td', {
+      text: session.outcome ? SESSION_OUTCOME_TEXT[session.outcome] || session.outcome : 'in progress',
+    }),
+    h('td', { text: duration(session.durationMs) }),
+  );
+}
+
+async function loadHistory(more) {
+  $('history-error').textContent = '';
+  const query = new URLSearchParams();
+  for (const name of ['caller', 'number', 'outcome', 'from']) {
+    const value = $(`history-${name}`).value.trim();
+    if (value !== '') query.set(name, value);
+  }
+  if (more && historyNext) query.set('cursor', historyNext);
+  try {
+    const response = await fetch(`/api/history?${query}`, { credentials: 'same-origin' });
+    if (response.status === 401) return signedOut();
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.error || `HTTP ${response.status}`);
+    const rows = data.sessions.map(historyRow);
+    if (more) $('history-rows').append(...rows);
+    else fill($('history-rows'), ...rows);
+    historyNext = data.next;
+    show('history-more', historyNext !== null);
+    show('history-empty', $('history-rows').children.length === 0);
+  } catch (err) {
+    $('history-error').textContent = err.message;
+  }
+}
+
+$('history-toggle').addEventListener('click', () => {
+  const open = $('history').hidden;
+  show('history', open);
+  $('history-toggle').setAttribute('aria-expanded', String(open));
+  $('history-toggle').textContent = open ? 'Rooms' : 'History';
+  show('rooms', !open);
+  if (open) {
+    show('empty', false);
+    loadHistory(false);
+  }
+});
+$('history-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  loadHistory(false);
+});
+$('history-more').addEventListener('click', () => loadHistory(true));
 
 $('sign-in-form').addEventListener('submit', async (e) => {
   e.preventDefault();

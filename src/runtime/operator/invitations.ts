@@ -45,7 +45,22 @@ export type InvitationEnding = 'answered' | 'cancelled' | InviteFailure;
 
 export type InvitationReport =
   /** Refused before anything was called (what the keypad's refusals count as). */
-  | { readonly kind: 'refused'; readonly ending: 'invalid-number' | 'not-allowed' }
+  | {
+      readonly kind: 'refused';
+      readonly room: string;
+      readonly number: string;
+      readonly ending: 'invalid-number' | 'not-allowed';
+    }
+  /** The call is being placed (the rules and caps allowed it). */
+  | {
+      readonly kind: 'placed';
+      readonly uuid: string;
+      readonly room: string;
+      readonly number: string;
+      readonly rule: string;
+    }
+  /** A call that was answered (a member of the room) has hung up. */
+  | { readonly kind: 'left'; readonly uuid: string }
   | {
       readonly kind: 'ended';
       readonly uuid: string;
@@ -110,7 +125,7 @@ export class OperatorInvitations {
     const { config } = this.#d;
     if (this.#closed) return refusal('unavailable', 'dynconf is stopping');
     if (!isDialableNumber(number)) {
-      this.#report({ kind: 'refused', ending: 'invalid-number' });
+      this.#report({ kind: 'refused', room, number, ending: 'invalid-number' });
       return refusal('invalid', 'number must be 1 to 32 digits (0-9 * #), optionally starting with +');
     }
     const admission = this.#d.outbound.admit({
@@ -123,7 +138,7 @@ export class OperatorInvitations {
       logger: this.#logger,
     });
     if (!admission.ok && (admission.reason === 'invalid-number' || admission.reason === 'not-allowed')) {
-      this.#report({ kind: 'refused', ending: admission.reason });
+      this.#report({ kind: 'refused', room, number, ending: admission.reason });
       return refusal('not-allowed', `number not allowed: ${admission.detail}`);
     }
     if (offline !== undefined) return refusal('unavailable', offline);
@@ -156,6 +171,7 @@ export class OperatorInvitations {
     this.#up.add(uuid);
     this.#changed();
     this.#logger.info({ uuid, room, rule: route.ruleName, number }, 'operator invitation: calling');
+    this.#report({ kind: 'placed', uuid, room, number, rule: route.ruleName });
     // Not awaited: the job lasts as long as the phone rings. Its result settles the invitation.
     const jobMs = (timeoutSec + JOB_SLACK_SEC) * 1000;
     void this.#d.commander.bgapi(command, jobUuid, jobMs, this.#logger).then((result) => {
@@ -231,8 +247,12 @@ export class OperatorInvitations {
     const uuid = event.channel.uuid;
     if (!this.#up.has(uuid)) return;
     const gone = event.type === 'channel-hangup-complete' || event.type === 'channel-destroy';
-    if (gone) this.#up.delete(uuid);
     const pending = this.#pending.get(uuid);
+    if (gone) {
+      this.#up.delete(uuid);
+      // Answered (a member of the room) and now gone: its time in the room is over.
+      if (pending === undefined) this.#report({ kind: 'left', uuid });
+    }
     // Calls placed here are settled by their background job; only a taken-over call has none.
     if (pending === undefined || pending.jobUuid !== undefined) return;
     if (event.type === 'channel-answer') this.#settle(pending, 'answered');
