@@ -34,6 +34,10 @@ export const ROOM_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
 /** Dialed numbers as the routing rules accept them (routing.ts: isDialableNumber). */
 export const NUMBER_PATTERN = '^\\+?[0-9*#]{1,32}$';
 
+/** A Member-ID: 0 to 2147483647, no sign, no leading zero. */
+export const MEMBER_ID_PATTERN =
+  '^(0|[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])$';
+
 const roomParam: JsonSchema = {
   type: 'string',
   pattern: ROOM_PATTERN,
@@ -51,7 +55,8 @@ const memberParams: JsonSchema = {
   required: ['room', 'id'],
   properties: {
     room: roomParam,
-    id: { type: 'integer', minimum: 0, maximum: 2147483647, description: "The member's Member-ID" },
+    // A path holds text: digits only, checked without turning anything else into a number.
+    id: { type: 'string', pattern: MEMBER_ID_PATTERN, description: "The member's Member-ID (digits)" },
   },
 };
 
@@ -61,7 +66,7 @@ const errors = (...codes: number[]): Record<number, ResponseSpec> => {
     401: 'Missing or wrong credentials',
     403: 'Refused (operator API switched off, or the number is not allowed by the routing rules)',
     404: 'No such room or member',
-    409: 'The room is locked',
+    409: 'The room is locked, or (invite) the number is already ringing into or in that room',
     429: 'Too many calls ringing into this room',
     502: 'FreeSWITCH refused the command',
     503: 'FreeSWITCH is not connected',

@@ -16,6 +16,7 @@ const STATUS_OF: Readonly<Record<RefusalKind, number>> = {
   'not-allowed': 403,
   'not-found': 404,
   'too-many-calls': 429,
+  conflict: 409,
   unavailable: 503,
   'switch-refused': 502,
   'switch-timeout': 504,

@@ -82,6 +82,8 @@ const SECURITY_HEADERS = {
 const PAGE_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/** The dashboard's files. */
+const DASHBOARD_PATHS = ['/', '/index.html', '/dashboard.css', '/dashboard.js', '/favicon.svg'] as const;
 /** How long a dashboard sign-in lasts. */
 const SESSION_MAX_AGE_SEC = 12 * 3600;
 /** How often the live view compares the administrators' states (their changes have no event of their own). */
@@ -166,7 +168,9 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024,
     forceCloseConnections: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Strict: a body is valid as sent or refused (no 801 taken for "801", no ["801"] for "801"); path and
+    // query values are text, and their schemas say so.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   });
   const openapi = openApiDocument(version);
   const assets = loadDashboardAssets();
@@ -202,9 +206,18 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
     logger.error({ err: error, method: request.method, route: request.routeOptions.url }, 'request failed');
     return reply.code(500).send({ error: 'internal error (logged)' });
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: `no such route: ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // A known path asked with another method: 405, and which methods it has.
+    const allowed = methodsOf(path);
+    if (allowed.length > 0) {
+      return reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send({ error: `method ${request.method} not allowed on ${path} (allowed: ${allowed.join(', ')})` });
+    }
+    return reply.code(404).send({ error: `no such route: ${request.method} ${path}` });
+  });
 
   const route = (spec: RouteSpec, handler: (request: FastifyRequest, reply: FastifyReply) => unknown) => {
     app.route({
@@ -290,9 +303,12 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
   });
   const memberRoute = (spec: RouteSpec, action: MemberAction) =>
     route(spec, async (request, reply) => {
-      const { room, id } = request.params as { room: string; id: number };
+      const { room, id } = request.params as { room: string; id: string };
       const side = sideFor(room);
-      return answer(reply, side === undefined ? noRoom(room) : await side.requests.member(room, id, action));
+      return answer(
+        reply,
+        side === undefined ? noRoom(room) : await side.requests.member(room, Number(id), action),
+      );
     });
   memberRoute(ROUTES.muteMember, 'mute');
   memberRoute(ROUTES.unmuteMember, 'unmute');
@@ -341,7 +357,7 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
     reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
     return reply.code(204).send();
   });
-  for (const path of ['/', '/index.html', '/dashboard.css', '/dashboard.js', '/favicon.svg']) {
+  for (const path of DASHBOARD_PATHS) {
     app.get(path, { config: { auth: 'none' } }, async (request, reply) => {
       if (!assets.ok) return reply.code(503).type('text/plain; charset=utf-8').send(`${assets.reason}\n`);
       const asset = assets.assets.get(path === '/index.html' ? '/' : path);
@@ -486,4 +502,27 @@ function waitSynced(side: NodeSide, timeoutMs: number): Promise<void> {
 /** Why a node is not connected, without a duration: the live view shows `since` beside it. */
 function liveReason(connection: OperatorConnection): string {
   return linkReason(connection.state, connection.status?.(), false);
+}
+
+/** Every route's path as a pattern, with its methods (the API's, the dashboard's files). */
+const KNOWN_PATHS: readonly { readonly pattern: RegExp; readonly methods: readonly string[] }[] = (() => {
+  const byUrl = new Map<string, Set<string>>();
+  const add = (url: string, method: string) => {
+    const methods = byUrl.get(url) ?? new Set<string>();
+    methods.add(method);
+    if (method === 'GET') methods.add('HEAD');
+    byUrl.set(url, methods);
+  };
+  for (const spec of Object.values(ROUTES)) add(spec.url, spec.method);
+  for (const path of DASHBOARD_PATHS) add(path, 'GET');
+  add('/favicon.ico', 'GET');
+  return [...byUrl].map(([url, methods]) => ({
+    pattern: new RegExp(`^${url.replace(/[.]/g, '\\.').replace(/:[A-Za-z]+/g, '[^/]+')}/?$`),
+    methods: [...methods].sort(),
+  }));
+})();
+
+/** The methods a path has (none: no such path). */
+function methodsOf(path: string): readonly string[] {
+  return KNOWN_PATHS.find((known) => known.pattern.test(path))?.methods ?? [];
 }

@@ -99,7 +99,7 @@ export class OperatorInvitations {
   readonly #logger: Logger;
   readonly #pending = new Map<string, Pending>();
   /** Every leg of the operator's up or on its way, until it hangs up (what the shared cap counts). */
-  readonly #up = new Set<string>();
+  readonly #up = new Map<string, { readonly room: string; readonly number: string }>();
   readonly #reports = new Set<(report: InvitationReport) => void>();
   readonly #changes = new Set<() => void>();
   #closed = false;
@@ -127,6 +127,14 @@ export class OperatorInvitations {
     if (!isDialableNumber(number)) {
       this.#report({ kind: 'refused', room, number, ending: 'invalid-number' });
       return refusal('invalid', 'number must be 1 to 32 digits (0-9 * #), optionally starting with +');
+    }
+    for (const [uuid, call] of this.#up) {
+      if (call.room !== room || call.number !== number) continue;
+      const ringing = this.#pending.has(uuid);
+      return refusal(
+        'conflict',
+        ringing ? `${number} is already being called into ${room}` : `${number} is already in ${room}`,
+      );
     }
     const admission = this.#d.outbound.admit({
       source: 'operator',
@@ -168,7 +176,7 @@ export class OperatorInvitations {
       cancelled: false,
     };
     this.#pending.set(uuid, pending);
-    this.#up.add(uuid);
+    this.#up.set(uuid, { room, number });
     this.#changed();
     this.#logger.info({ uuid, room, rule: route.ruleName, number }, 'operator invitation: calling');
     this.#report({ kind: 'placed', uuid, room, number, rule: route.ruleName });
@@ -221,7 +229,7 @@ export class OperatorInvitations {
    */
   adopt(found: FoundGuest): void {
     if (this.#closed || this.#up.has(found.uuid)) return;
-    this.#up.add(found.uuid);
+    this.#up.set(found.uuid, { room: found.room, number: found.number });
     if (found.answered) return;
     const { uuid, room, number } = found;
     this.#pending.set(uuid, {
@@ -238,7 +246,7 @@ export class OperatorInvitations {
 
   /** A recovery read FreeSWITCH's channels: legs it does not have any more hung up meanwhile. */
   retain(exists: (uuid: string) => boolean): void {
-    for (const uuid of this.#up) if (!exists(uuid) && !this.#pending.has(uuid)) this.#up.delete(uuid);
+    for (const uuid of this.#up.keys()) if (!exists(uuid) && !this.#pending.has(uuid)) this.#up.delete(uuid);
   }
 
   /** Every event: a leg of the operator's that ends frees its place; a taken-over call ends by its events. */

@@ -10,6 +10,8 @@ export type RefusalKind =
   | 'not-found'
   /** A cap on outbound calls is reached. */
   | 'too-many-calls'
+  /** The same thing is under way already (the number is ringing into, or is in, that room). */
+  | 'conflict'
   /** dynconf cannot act now: stopping, or FreeSWITCH not connected. */
   | 'unavailable'
   /** FreeSWITCH refused the command (`detail`: its reply). */
