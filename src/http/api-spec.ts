@@ -327,6 +327,29 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   },
 };
 
+/** A call leg's uuid, as FreeSWITCH and dynconf make them. */
+const uuidParam: JsonSchema = {
+  type: 'string',
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+};
+
+const legParams = (description: string): JsonSchema => ({
+  type: 'object',
+  required: ['room', 'uuid'],
+  properties: { room: roomParam, uuid: { ...uuidParam, description } },
+});
+
+const legResult = (description: string): Record<number, ResponseSpec> => ({
+  202: {
+    description,
+    schema: {
+      type: 'object',
+      properties: { uuid: { type: 'string' }, room: { type: 'string' } },
+    },
+  },
+  ...errors(400, 401, 403, 404, 409, 503),
+});
+
 const controlResponses = (what: string): Record<number, ResponseSpec> => ({
   200: { description: what, schema: ref('ControlResult') },
   ...errors(400, 401, 403, 404, 502, 503, 504),
@@ -517,6 +540,50 @@ export const ROUTES = {
     auth: 'token',
     params: roomParams,
     responses: controlResponses('Ended'),
+  },
+  muteAll: {
+    method: 'POST',
+    url: '/api/rooms/:room/mute-all',
+    operationId: 'muteAll',
+    summary: 'Mute every member but the moderators (the administrator keeps the floor)',
+    tag: 'rooms',
+    auth: 'token',
+    params: roomParams,
+    responses: controlResponses('Muted'),
+  },
+  unmuteAll: {
+    method: 'POST',
+    url: '/api/rooms/:room/unmute-all',
+    operationId: 'unmuteAll',
+    summary: 'Unmute every member but the moderators',
+    tag: 'rooms',
+    auth: 'token',
+    params: roomParams,
+    responses: controlResponses('Unmuted'),
+  },
+  cancelInvitation: {
+    method: 'DELETE',
+    url: '/api/rooms/:room/invitations/:uuid',
+    operationId: 'cancelInvitation',
+    summary: 'Hang up an invitation still ringing (one the operator placed)',
+    description: 'How it ended (`cancelled`) comes on /api/events as a notice.',
+    tag: 'rooms',
+    auth: 'token',
+    params: legParams("The invitation's uuid (as GET /api/rooms lists it)"),
+    responses: legResult('Being hung up'),
+  },
+  returnAdministrator: {
+    method: 'POST',
+    url: '/api/rooms/:room/administrators/:uuid/return',
+    operationId: 'returnAdministrator',
+    summary: 'Send the administrator back to the room, as if they pressed *#',
+    description:
+      'Only while they are calling someone or talking privately (409 otherwise): the call they placed is ' +
+      'hung up and they are back in the room.',
+    tag: 'rooms',
+    auth: 'token',
+    params: legParams("The administrator's leg uuid (as GET /api/rooms lists it)"),
+    responses: legResult('Going back to the room'),
   },
   history: {
     method: 'GET',

@@ -60,6 +60,18 @@ export class OperatorRequests {
     return this.#o.desk.invitations();
   }
 
+  /** Hangs up an invitation of the operator's still ringing into the room. */
+  cancelInvitation(room: string, uuid: string): Outcome<{ readonly uuid: string; readonly room: string }> {
+    return notConnected(this.#o.connection()) ?? outcomeOf(this.#o.desk.cancelInvitation(room, uuid), 202);
+  }
+
+  /** Sends the administrator back to the room (`*#`). */
+  returnAdministrator(room: string, uuid: string): Outcome<{ readonly uuid: string; readonly room: string }> {
+    const result = this.#o.desk.returnAdministrator(uuid);
+    if (result.ok && result.value.room !== room) return refused(404, `no administrator ${uuid} in ${room}`);
+    return notConnected(this.#o.connection()) ?? outcomeOf(result, 202);
+  }
+
   async member(room: string, member: number, action: MemberAction): Promise<Outcome<ControlResult>> {
     const state = this.#o.room(room);
     if (state === undefined) return refused(404, `no room named ${room}`);

@@ -322,6 +322,23 @@ export async function startOperatorApi(options: OperatorApiOptions): Promise<Ope
   roomRoute(ROUTES.lockRoom, 'lock');
   roomRoute(ROUTES.unlockRoom, 'unlock');
   roomRoute(ROUTES.endRoom, 'end');
+  roomRoute(ROUTES.muteAll, 'mute-all');
+  roomRoute(ROUTES.unmuteAll, 'unmute-all');
+  route(ROUTES.cancelInvitation, (request, reply) => {
+    const { room, uuid } = request.params as { room: string; uuid: string };
+    const side = sides.find((s) => s.requests.pending().some((i) => i.uuid === uuid)) ?? sideFor(room);
+    return answer(reply, side === undefined ? noRoom(room) : side.requests.cancelInvitation(room, uuid));
+  });
+  route(ROUTES.returnAdministrator, (request, reply) => {
+    const { room, uuid } = request.params as { room: string; uuid: string };
+    const side = sides.find((s) => s.sessions().some((session) => session.adminUuid === uuid));
+    return answer(
+      reply,
+      side === undefined
+        ? refused(404, `no administrator ${uuid}`)
+        : side.requests.returnAdministrator(room, uuid),
+    );
+  });
   route(ROUTES.history, async (request, reply) => {
     const parsed = parseHistoryFilter(request.query as FilterText, (options.now ?? Date.now)());
     if (!parsed.ok) return reply.code(400).send({ error: `${parsed.field}: ${parsed.message}` });

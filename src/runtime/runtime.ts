@@ -24,6 +24,7 @@ import { type Escalation, EscalationWatcher, STAR0_SUBCLASS } from './escalation
 import { type LockoutCounters, PinGuard } from './lockout.js';
 import { Desk, type OperatorDesk } from './operator/desk.js';
 import { OperatorInvitations } from './operator/invitations.js';
+import { accepted, type OperatorResult, refusal } from './operator/results.js';
 import { OutboundCalls } from './outbound-calls.js';
 import { SessionRegistry } from './registry.js';
 import { type RecoveryReason, type RecoveryReport, RuntimeRecovery } from './runtime-recovery.js';
@@ -126,6 +127,7 @@ export class Runtime {
     this.#operatorCalls.onReport((report) => this.#audit?.operatorCall(report));
     this.operator = new Desk({
       calls: this.#operatorCalls,
+      administrators: { returnAdministrator: (uuid) => this.#returnAdministrator(uuid) },
       channels: this.#channels,
       commander: this.#commander,
       logger: options.logger,
@@ -383,6 +385,19 @@ export class Runtime {
     );
     this.#audit?.sessionStarted(session);
     return session;
+  }
+
+  /** The operator sends an administrator back to the room, as `*#` would (only while they call someone). */
+  #returnAdministrator(uuid: string): OperatorResult<{ readonly uuid: string; readonly room: string }> {
+    const session = this.#registry.sessionOf(uuid);
+    if (session === undefined || session.adminUuid !== uuid)
+      return refusal('not-found', `no administrator on ${uuid}`);
+    const { state } = session.machine();
+    if (!state.startsWith('invitation'))
+      return refusal('conflict', `the administrator is not calling anyone now (${state})`);
+    session.logger.info('the operator sends the administrator back to the room');
+    session.send({ type: 'key.command', command: 'return-alone', at: this.#clock.now() });
+    return accepted({ uuid, room: session.room });
   }
 
   #replay(uuid: string): void {

@@ -132,8 +132,15 @@ describe.skipIf(!available)('dashboard in a browser', () => {
     ({ call: admin, room } = await administratorInRoom('1001'));
     const card = page.locator(`article[data-room="${room}"]`);
     await card.waitFor();
-    await poll(() => card.locator('.admins li').getAttribute('data-activity')).toBe('in-room');
     await poll(() => row(admin.uuid).textContent()).toContain('administrator');
+    // Each person once: the administrator in the room is a member row, not also a line above it.
+    expect(await card.locator('.admins li').count()).toBe(0);
+    await poll(() => row(admin.uuid).locator('.joined').textContent()).toMatch(
+      /^joined \d{1,2}:\d{2}.* · \d+ s$/,
+    );
+    // Whose room and since when; the raw name on hover.
+    await poll(() => card.locator('h2').textContent()).toMatch(/^1001's room, since \d{1,2}:\d{2}/);
+    expect(await card.locator('h2').getAttribute('title')).toBe(room);
   });
 
   it('invites people from the form, shows who talks, and mutes from the button', async () => {
@@ -170,6 +177,67 @@ describe.skipIf(!available)('dashboard in a browser', () => {
     await poll(() => row(other.uuid).locator('button[data-action=unmute]').count()).toBe(1);
   });
 
+  it('mutes and unmutes everyone but the administrator, cancels a call still ringing, keeps a refused number', async () => {
+    const card = page.locator(`article[data-room="${room}"]`);
+    const guests = () => (rig.sim.room(room)?.members ?? []).filter((m) => m.uuid !== admin.uuid);
+    await clickPosting(card.locator('button[data-action=mute-all]'), '/mute-all');
+    await rig.until(() => guests().every((m) => !m.canSpeak), 'every guest muted in FreeSWITCH');
+    expect(rig.sim.room(room)?.members.find((m) => m.uuid === admin.uuid)?.canSpeak).toBe(true);
+    await poll(() => card.locator('tr[data-muted="true"]').count()).toBe(guests().length);
+    await clickPosting(card.locator('button[data-action=unmute-all]'), '/unmute-all');
+    await rig.until(() => guests().every((m) => m.canSpeak), 'every guest unmuted in FreeSWITCH');
+    await poll(() => card.locator('tr[data-muted="true"]').count()).toBe(0);
+
+    // 803 rings for ever: the operator gives up on it.
+    await card.locator('input[name=number]').fill('803');
+    await clickPosting(card.locator('form.invite button'), '/invite');
+    await rig.until(
+      () => rig.sim.channels().some((c) => c.destination === '803' && c.callState === 'RINGING'),
+      '803 ringing',
+    );
+    const pending = card.locator('li[data-invitation]');
+    await poll(() => pending.textContent()).toContain('Calling 803');
+    const cancelled = page.waitForResponse((r) => r.request().method() === 'DELETE', { timeout: 10_000 });
+    await pending.locator('button[data-action=cancel]').click();
+    expect((await cancelled).status()).toBe(202);
+    await rig.until(() => !rig.sim.channels().some((c) => c.destination === '803'), '803 hung up');
+    await poll(() => pending.count()).toBe(0);
+
+    // A number the rules refuse: the error in red, the number still typed to correct it.
+    const input = card.locator('input[name=number]');
+    await input.fill('0901');
+    const refusedAnswer = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/invite'), {
+      timeout: 10_000,
+    });
+    await card.locator('form.invite button').click();
+    expect((await refusedAnswer).status()).toBe(403);
+    await poll(() => page.locator('.toast.bad').last().textContent()).toContain('not allowed');
+    expect(await input.inputValue()).toBe('0901');
+    await input.fill('');
+  });
+
+  it('fits a 400 px wide screen: nothing runs off the edge', async () => {
+    await page.setViewportSize({ width: 400, height: 800 });
+    try {
+      await page.locator(`article[data-room="${room}"]`).waitFor();
+      const widths = await page.evaluate(
+        '({ page: document.documentElement.scrollWidth, card: document.querySelector("article.room").scrollWidth, cardBox: document.querySelector("article.room").clientWidth })',
+      );
+      const { page: pageWidth, card, cardBox } = widths as { page: number; card: number; cardBox: number };
+      expect(pageWidth).toBeLessThanOrEqual(400);
+      expect(card).toBeLessThanOrEqual(cardBox);
+      const shot = process.env.DYNCONF_SCREENSHOT_NARROW;
+      if (shot) {
+        const path = resolve(shot);
+        mkdirSync(dirname(path), { recursive: true });
+        await page.screenshot({ path, fullPage: true });
+        process.stdout.write(`narrow dashboard screenshot written to ${path}\n`);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 760 });
+    }
+  });
+
   it('shows another administrator ringing someone, and locks a room from its button', async () => {
     const second = await administratorInRoom('1002');
     const dialTone = prompt(second.call);
@@ -186,6 +254,16 @@ describe.skipIf(!available)('dashboard in a browser', () => {
     await poll(() => card.locator('.admins li').getAttribute('data-activity')).toBe('ringing');
     await poll(() => card.locator('.admins li').textContent()).toContain('ringing 803');
     await poll(() => card.textContent()).toContain('administrator away');
+
+    // The operator ends that call for them: 803 hung up, the administrator back in the room.
+    await clickPosting(card.locator('.admins li button[data-action=return]'), '/return');
+    await sessionIn(second.call, 'inRoom');
+    await rig.until(() => !rig.sim.channels().some((c) => c.destination === '803'), '803 hung up');
+    await rig.until(
+      () => rig.api.rooms.room(second.room)?.members.some((m) => m.uuid === second.call.uuid),
+      'the administrator a member of the room again',
+    );
+    await poll(() => card.locator('.admins li').count()).toBe(0);
 
     await clickPosting(page.locator(`article[data-room="${room}"] button[data-action=lock]`), '/lock');
     await rig.until(() => rig.sim.room(room)?.locked, 'room locked in FreeSWITCH');
@@ -204,7 +282,8 @@ describe.skipIf(!available)('dashboard in a browser', () => {
       () =>
         rig.sim.room(second.room) === undefined &&
         !rig.sim.channels().some((c) => c.destination === '803') &&
-        !rig.controller?.sessions().some((s) => s.adminUuid === second.call.uuid),
+        !rig.controller?.sessions().some((s) => s.adminUuid === second.call.uuid) &&
+        rig.api.rooms.room(second.room) === undefined,
       'the second room and session over',
     );
     await poll(() => card.count()).toBe(0);
@@ -270,17 +349,32 @@ describe.skipIf(!available)('dashboard in a browser', () => {
     expect(await page.isVisible('#history')).toBe(false);
   });
 
-  it('shows FreeSWITCH down and since when while the event socket is away, then live again', async () => {
+  it('shows FreeSWITCH down and since when while the event socket is away, the rooms stale, then live again', async () => {
+    // A room to look at while FreeSWITCH is away.
+    await rig.guest('1009');
+    const card = page.locator('article[data-room="room-a"]');
+    await card.waitFor();
+    await poll(() => card.locator('button[data-action=lock]').isDisabled()).toBe(false);
     rig.sim.faults.refuseConnections(true);
     rig.sim.faults.dropConnections();
     try {
       await rig.until(() => rig.connection.state === 'reconnecting', 'the event socket down');
       await poll(() => page.textContent('#link')).toMatch(/^FreeSWITCH: down since \S.* \(reconnecting\)$/);
       expect(await page.getAttribute('#link', 'class')).toBe('pill pill-bad');
+      // The rooms as last seen: greyed, every control off, and as of when.
+      await poll(() => page.getAttribute('#rooms', 'class')).toBe('stale');
+      expect(await card.locator('button[data-action=lock]').isDisabled()).toBe(true);
+      expect(await card.locator('input[name=number]').isDisabled()).toBe(true);
+      await poll(() => page.textContent('#stale-note')).toMatch(
+        /^As of \d{1,2}:\d{2}:\d{2}.*: FreeSWITCH cannot be reached\.$/,
+      );
     } finally {
       rig.sim.faults.refuseConnections(false);
     }
     await rig.until(() => rig.connection.state === 'connected', 'the event socket back');
     await poll(() => page.textContent('#link')).toBe('live');
+    await poll(() => page.getAttribute('#rooms', 'class')).toBe('');
+    await poll(() => card.locator('button[data-action=lock]').isDisabled()).toBe(false);
+    expect(await page.isVisible('#stale-note')).toBe(false);
   });
 });

@@ -18,7 +18,11 @@ afterAll(async () => {
 });
 
 /** A real path for a route: room-a (made by a guest above), member 1. */
-const pathOf = (spec: RouteSpec): string => spec.url.replace(':room', 'room-a').replace(':id', '1');
+const pathOf = (spec: RouteSpec): string =>
+  spec.url
+    .replace(':room', 'room-a')
+    .replace(':id', '1')
+    .replace(':uuid', '00000000-0000-4000-8000-000000000000');
 
 async function send(
   method: string,

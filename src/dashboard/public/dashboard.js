@@ -59,11 +59,29 @@ function show(id, visible) {
   $(id).hidden = !visible;
 }
 
+/** True while FreeSWITCH cannot be reached: the rooms shown are as they were, and their controls are off. */
+let stale = false;
+
+const hhmm = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+/** `4 s`, `3 min 05 s`, `1 h 02 min`: how long since `iso`. */
+function since(iso) {
+  const s = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+// Durations run on without waiting for the next update.
+setInterval(() => {
+  for (const el of document.querySelectorAll('[data-since]')) el.textContent = since(el.dataset.since);
+}, 1000);
+
 // ---- talking to dynconf ----------------------------------------------------------------------------
 
-async function post(url, body) {
+async function send(method, url, body) {
   const response = await fetch(url, {
-    method: 'POST',
+    method,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body || {}),
     credentials: 'same-origin',
@@ -80,15 +98,18 @@ async function post(url, body) {
   return data;
 }
 
-async function act(button, url, body, doneText) {
+/** Sends the request from a button (disabled meanwhile); true when dynconf did it, else a red notice. */
+async function act(button, url, body, doneText, method) {
   button.disabled = true;
   try {
-    await post(url, body);
+    await send(method || 'POST', url, body);
     if (doneText) toast(doneText);
+    return true;
   } catch (err) {
     if (err.message !== 'signed out') toast(err.message, true);
+    return false;
   } finally {
-    button.disabled = false;
+    button.disabled = stale;
   }
 }
 
@@ -149,20 +170,47 @@ function memberRow(room, member) {
       member.administrator ? h('span', { class: 'tag tag-admin', text: 'administrator' }) : null,
       member.muted ? h('span', { class: 'state-muted', text: 'muted' }) : null,
       member.talking ? h('span', { class: 'state-talking', text: 'talking' }) : null,
+      member.joinedAt
+        ? h(
+            'small',
+            { class: 'joined', title: `joined ${member.joinedAt}` },
+            `joined ${hhmm(member.joinedAt)} · `,
+            h('span', { 'data-since': member.joinedAt, text: since(member.joinedAt) }),
+          )
+        : null,
     ),
     h('td', { class: 'acts' }, toggle, ' ', kick),
   );
 }
 
-function adminLine(admin) {
+/** What an administrator away from the room is doing that the operator may end (`*#` for them). */
+const RETURNABLE = new Set(['ringing', 'talking-privately', 'voicemail']);
+
+function adminLine(room, admin) {
   const label = ACTIVITY_TEXT[admin.activity] || admin.activity;
   const whom = admin.invitee?.number ? ` ${admin.invitee.number}` : '';
+  const back = RETURNABLE.has(admin.activity)
+    ? h('button', {
+        type: 'button',
+        'data-action': 'return',
+        text: admin.activity === 'ringing' ? 'Cancel call' : 'End call',
+        title: 'Hang up the call the administrator placed; they go back to the room',
+        onclick: (e) =>
+          act(
+            e.currentTarget,
+            `${roomUrl(room)}/administrators/${encodeURIComponent(admin.uuid)}/return`,
+            {},
+            `${admin.number || 'The administrator'} is back in the room`,
+          ),
+      })
+    : null;
   return h(
     'li',
     { 'data-admin': admin.uuid, 'data-activity': admin.activity },
     h('span', { class: 'tag tag-admin', text: 'administrator' }),
     h('strong', { text: admin.number || 'unknown' }),
     h('span', { class: `activity activity-${admin.activity}`, text: label + whom }),
+    back,
   );
 }
 
@@ -185,8 +233,8 @@ function newCard(name) {
     e.preventDefault();
     const button = form.querySelector('button');
     const number = input.value.trim();
-    await act(button, `${roomUrl(name)}/invite`, { number }, `Calling ${number}…`);
-    input.value = '';
+    // The number stays typed when the call could not be placed (to correct it, or try again).
+    if (await act(button, `${roomUrl(name)}/invite`, { number }, `Calling ${number}…`)) input.value = '';
   });
   const head = h('div', { class: 'room-head' });
   const admins = h('ul', { class: 'admins' });
@@ -223,21 +271,45 @@ function renderHead(parts, room) {
       }
     },
   });
+  const muteAll = h('button', {
+    type: 'button',
+    'data-action': 'mute-all',
+    text: 'Mute all',
+    title: 'Mute everyone but the administrator',
+    onclick: (e) => act(e.currentTarget, `${roomUrl(room.name)}/mute-all`, {}, 'Everyone muted'),
+  });
+  const unmuteAll = h('button', {
+    type: 'button',
+    'data-action': 'unmute-all',
+    text: 'Unmute all',
+    onclick: (e) => act(e.currentTarget, `${roomUrl(room.name)}/unmute-all`, {}, 'Everyone unmuted'),
+  });
   const count = `${room.memberCount} member${room.memberCount === 1 ? '' : 's'}`;
   fill(
     parts.head,
-    h('h2', { text: room.name }),
+    h('h2', { text: roomTitle(room), title: room.name }),
     h('span', { class: 'count', text: count }),
     room.locked ? h('span', { class: 'tag tag-locked', text: 'locked' }) : null,
     room.live ? null : h('span', { class: 'tag tag-away', text: 'administrator away' }),
-    room.live ? h('span', { class: 'tools' }, lock, end) : null,
+    room.live ? h('span', { class: 'tools' }, muteAll, unmuteAll, lock, end) : null,
   );
+}
+
+/** "1001's room, since 10:42": whose room and since when (the raw name is on hover). */
+function roomTitle(room) {
+  const admin = room.administrators[0];
+  const owner = admin ? `${admin.number || admin.name || 'Administrator'}'s room` : room.name;
+  const start = room.createdAt || admin?.since;
+  return start ? `${owner}, since ${hhmm(start)}` : owner;
 }
 
 function renderRoom(parts, room) {
   renderHead(parts, room);
-  parts.admins.hidden = room.administrators.length === 0;
-  parts.admins.replaceChildren(...room.administrators.map(adminLine));
+  // Each person once: an administrator in the room is a member row (tagged); the list is for those away.
+  const memberUuids = new Set(room.members.map((m) => m.uuid));
+  const away = room.administrators.filter((a) => !memberUuids.has(a.uuid));
+  parts.admins.hidden = away.length === 0;
+  parts.admins.replaceChildren(...away.map((a) => adminLine(room.name, a)));
   const empty = room.live
     ? 'Nobody in the room right now.'
     : 'The room is empty while its administrator is away; it opens again when they come back.';
@@ -248,7 +320,26 @@ function renderRoom(parts, room) {
       : h('table', { class: 'members' }, h('tbody', {}, ...room.members.map((m) => memberRow(room.name, m)))),
   );
   parts.invites.replaceChildren(
-    ...room.invitations.map((i) => h('li', { 'data-invitation': i.uuid, text: `Calling ${i.number}…` })),
+    ...room.invitations.map((i) =>
+      h(
+        'li',
+        { 'data-invitation': i.uuid },
+        `Calling ${i.number}… `,
+        h('button', {
+          type: 'button',
+          'data-action': 'cancel',
+          text: 'Cancel',
+          onclick: (e) =>
+            act(
+              e.currentTarget,
+              `${roomUrl(room.name)}/invitations/${encodeURIComponent(i.uuid)}`,
+              undefined,
+              `Call to ${i.number} cancelled`,
+              'DELETE',
+            ),
+        }),
+      ),
+    ),
   );
 }
 
@@ -288,11 +379,18 @@ function render(payload) {
     link.textContent = 'live';
   }
   if (payload.connection === 'connected') link.title = '';
+  // FreeSWITCH unreachable: the rooms stay as last seen, greyed, their controls off, and say as of when.
+  stale = payload.connection !== 'connected';
+  if (!stale) lastLive = new Date();
+  const container = $('rooms');
+  container.classList.toggle('stale', stale);
+  const note = $('stale-note');
+  note.hidden = !stale || payload.rooms.length === 0;
+  note.textContent = stale ? `As of ${lastLive.toLocaleTimeString()}: FreeSWITCH cannot be reached.` : '';
   const members = payload.rooms.reduce((n, r) => n + r.memberCount, 0);
   $('summary').textContent =
     `${payload.rooms.length} room${payload.rooms.length === 1 ? '' : 's'} · ${members} member${members === 1 ? '' : 's'}`;
 
-  const container = $('rooms');
   const names = new Set(payload.rooms.map((r) => r.name));
   for (const [name, parts] of cards) {
     if (!names.has(name)) {
@@ -311,7 +409,11 @@ function render(payload) {
       container.insertBefore(parts.card, container.children[index] || null);
   });
   show('empty', payload.rooms.length === 0 && $('history').hidden);
+  for (const control of container.querySelectorAll('button, input')) control.disabled = stale;
 }
+
+/** When the rooms were last seen with FreeSWITCH connected. */
+let lastLive = new Date();
 
 // ---- live stream and signing in ----------------------------------------------------------------------
 

@@ -29,6 +29,16 @@ export interface OperatorDesk {
   invite(room: string, number: string, offline?: string): Promise<OperatorResult<InvitationPlaced>>;
   /** The operator's calls still ringing. */
   invitations(): InvitationSnapshot[];
+  /** Hangs up one of them. */
+  cancelInvitation(
+    room: string,
+    uuid: string,
+  ): OperatorResult<{ readonly uuid: string; readonly room: string }>;
+  /**
+   * The administrator on leg `uuid` gives up the call they are making or end their private talk and go
+   * back to the room, as if they pressed `*#`.
+   */
+  returnAdministrator(uuid: string): OperatorResult<{ readonly uuid: string; readonly room: string }>;
   /** The room is gone for good: calls still ringing into it are hung up. */
   roomGone(room: string): void;
   member(room: string, member: number, action: MemberAction): Promise<OperatorResult<ControlResult>>;
@@ -41,8 +51,14 @@ export interface OperatorDesk {
   onChange(listener: () => void): () => void;
 }
 
+/** What the desk may ask of the administrators' sessions (the runtime's; none for a desk of its own). */
+export interface AdministratorControls {
+  returnAdministrator(uuid: string): OperatorResult<{ readonly uuid: string; readonly room: string }>;
+}
+
 export interface DeskParts {
   readonly calls: OperatorInvitations;
+  readonly administrators: AdministratorControls;
   readonly channels: ChannelTable;
   readonly commander: Commander;
   readonly logger: Logger;
@@ -63,6 +79,14 @@ export class Desk implements OperatorDesk {
 
   invitations(): InvitationSnapshot[] {
     return this.#p.calls.pending();
+  }
+
+  cancelInvitation(room: string, uuid: string) {
+    return this.#p.calls.cancel(room, uuid);
+  }
+
+  returnAdministrator(uuid: string) {
+    return this.#p.administrators.returnAdministrator(uuid);
   }
 
   roomGone(room: string): void {

@@ -203,6 +203,18 @@ export class OperatorInvitations {
     return accepted({ uuid, room, number, state: 'calling', rule: route.ruleName });
   }
 
+  /** Hangs up a call of the operator's still ringing into `room`; how it ended comes as a report (`cancelled`). */
+  cancel(room: string, uuid: string): OperatorResult<{ readonly uuid: string; readonly room: string }> {
+    const pending = this.#pending.get(uuid);
+    if (pending === undefined || pending.room !== room)
+      return refusal('not-found', `no invitation ${uuid} ringing into ${room}`);
+    if (!pending.cancelled) {
+      this.#logger.info({ uuid, room }, 'operator invitation cancelled by the operator');
+      void this.#hangUp(pending);
+    }
+    return accepted({ uuid, room });
+  }
+
   /** Invitations still calling. */
   pending(): InvitationSnapshot[] {
     return [...this.#pending.values()].map(({ uuid, room, number, startedAt }) => ({

@@ -1,4 +1,5 @@
-// The operator's controls over a room: mute, unmute or remove one member; lock, unlock or end the room.
+// The operator's controls over a room: mute, unmute or remove one member; lock, unlock or end the room, mute
+// or unmute everyone but the moderators.
 // Each is one `conference …` command; the room view learns the result from the conference events
 // FreeSWITCH sends back, like any other change. FreeSWITCH's refusals are read here, once.
 import { type ApiCommand, conferenceLock, conferenceMember } from '../../esl/commands.js';
@@ -9,7 +10,8 @@ import type { Commander } from '../commander.js';
 import { accepted, type OperatorResult, refusal } from './results.js';
 
 export type MemberAction = 'mute' | 'unmute' | 'kick';
-export type RoomAction = 'lock' | 'unlock' | 'end';
+/** `mute-all` / `unmute-all`: every member but the moderators (the administrator keeps the floor). */
+export type RoomAction = 'lock' | 'unlock' | 'end' | 'mute-all' | 'unmute-all';
 
 export interface ControlResult {
   readonly room: string;
@@ -37,7 +39,11 @@ export function controlRoom(
 ): Promise<OperatorResult<ControlResult>> {
   // Ending a room hangs up every member; the room goes when the last one has left.
   const command =
-    action === 'end' ? conferenceMember(room, 'hup', 'all') : conferenceLock(room, action === 'lock');
+    action === 'end'
+      ? conferenceMember(room, 'hup', 'all')
+      : action === 'mute-all' || action === 'unmute-all'
+        ? conferenceMember(room, action === 'mute-all' ? 'mute' : 'unmute', 'non_moderator')
+        : conferenceLock(room, action === 'lock');
   return send(commander, logger, command, { room, action });
 }
 

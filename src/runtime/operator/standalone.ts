@@ -14,6 +14,7 @@ import { createCounters } from '../counters.js';
 import { OutboundCalls } from '../outbound-calls.js';
 import { Desk, type DeskParts, type OperatorDesk } from './desk.js';
 import { OperatorInvitations } from './invitations.js';
+import { refusal } from './results.js';
 
 /** What the desk uses of the connection. */
 export interface DeskConnection {
@@ -59,7 +60,11 @@ export function createOperatorDesk(options: StandaloneDeskOptions): StandaloneDe
       calls.retain(() => false);
     }
   });
-  return new OwnDesk({ calls, channels, commander, logger }, async () => {
+  const administrators = {
+    returnAdministrator: (uuid: string) =>
+      refusal('not-found', `no administrator on ${uuid}: this process runs no sessions`),
+  };
+  return new OwnDesk({ calls, channels, commander, logger, administrators }, async () => {
     await calls.close();
     offEvent();
     offState();
