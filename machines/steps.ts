@@ -8,8 +8,19 @@ import { sessionSetup } from './effects-setup.js';
 import type { DeadlineName, SessionEvent } from './events.js';
 import { currentLegStatus, isWrongPin, usableRoute } from './guards.js';
 
+/**
+ * Ended legs remembered (besides every leg still calling or up): enough to refuse a replayed leg id and to
+ * release a leg whose move into the room failed, while a session that invites people all day keeps a small
+ * snapshot (it is written to FreeSWITCH after every transition).
+ */
+export const ENDED_LEGS_KEPT = 8;
+
 function withLeg(context: SessionContext, legId: string, status: LegStatus) {
-  return { ...context.legs, [legId]: status };
+  const legs: Record<string, LegStatus> = { ...context.legs, [legId]: status };
+  // Keys keep their insertion order: the oldest ended legs come first.
+  const ended = Object.keys(legs).filter((id) => legs[id] === 'released' || legs[id] === 'joined');
+  for (const id of ended.slice(0, Math.max(0, ended.length - ENDED_LEGS_KEPT))) delete legs[id];
+  return legs;
 }
 
 function withoutDeadline(context: SessionContext, name: DeadlineName) {

@@ -33,7 +33,11 @@ const byType =
 
 export async function runLatency(rounds: number): Promise<LatencyReport> {
   const node = forkBench('./latency/sim-node', []);
-  const controller = forkBench('./latency/controller-node', []);
+  const controller = forkBench(
+    './latency/controller-node',
+    [],
+    (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  );
   try {
     const { port } = await nextMessage(node, byType<LatencySimMessage, 'ready'>('ready'));
     controller.send({ type: 'start', port, pin: ADMIN_PIN } satisfies LatencyControllerCommand);

@@ -254,3 +254,36 @@ describe('trunks without answer supervision', () => {
     ]);
   });
 });
+
+describe('a session that invites people all day', () => {
+  it('remembers every live leg and only the latest ended ones: its snapshot stays small', () => {
+    const s = inRoom();
+    for (let i = 0; i < 40; i++) {
+      const legId = `leg-${i}`;
+      s.send({ type: 'key.command', command: 'dial' });
+      s.send({ type: 'number.dialed', digits: '801', route: route(legId) });
+      s.send({ type: 'invitee.answered', legId });
+      // Every other one joins the room, the others are sent away.
+      s.send({ type: 'key.command', command: i % 2 === 0 ? 'join-with-guest' : 'return-alone' });
+      if (i % 2 === 0) s.send({ type: 'room.joined' });
+      expect(s.state()).toBe('inRoom');
+    }
+    const legs = s.context().legs;
+    expect(Object.keys(legs)).toEqual(Array.from({ length: 8 }, (_, k) => `leg-${32 + k}`));
+    // A recent leg id replayed is still refused (never originated twice).
+    s.send({ type: 'key.command', command: 'dial' });
+    const replay = s.send({ type: 'number.dialed', digits: '801', route: route('leg-39') });
+    expect(types(replay)).not.toContain('callInvitee');
+    // A live leg is never forgotten, however many have ended since.
+    const live = inRoom();
+    live.send({ type: 'key.command', command: 'dial' });
+    live.send({ type: 'number.dialed', digits: '801', route: route('leg-live') });
+    for (let i = 0; i < 12; i++) live.send({ type: 'invitee.failed', legId: `other-${i}`, reason: 'busy' });
+    expect(live.context().legs['leg-live']).toBe('calling');
+    const fresh = inRoom();
+    fresh.send({ type: 'key.command', command: 'dial' });
+    expect(types(fresh.send({ type: 'number.dialed', digits: '801', route: route('leg-39') }))).toContain(
+      'callInvitee',
+    );
+  });
+});
