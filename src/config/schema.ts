@@ -284,6 +284,17 @@ export const historySchema = section({
   retentionDays: int(1, 3650).default(90),
 });
 
+/**
+ * When the controller itself is overloaded, a new caller to the access number hears the busy prompt and is
+ * hung up at once, instead of every session slowing down; sessions already running go on.
+ */
+export const overloadSchema = section({
+  /** The event loop's delay (p99 over the last second) above which new callers are turned away. */
+  maxEventLoopLagMs: int(10, 60_000).default(1_000),
+  /** Commands sent to FreeSWITCH and not answered yet above which new callers are turned away. */
+  maxPendingCommands: int(10, 1_000_000).default(2_000),
+});
+
 export const configSchema = z
   .strictObject(
     {
@@ -328,6 +339,7 @@ export const configSchema = z
       http: httpSchema.prefault({}),
       log: logSchema.prefault({}),
       history: historySchema.prefault({}),
+      overload: overloadSchema.prefault({}),
     },
     { error: 'must be a mapping' },
   )

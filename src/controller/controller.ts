@@ -14,6 +14,7 @@ import type { OperatorDesk } from '../runtime/operator/index.js';
 import { type DrainReport, type RecoveryReport, Runtime, type RuntimeStats } from '../runtime/runtime.js';
 import type { Session, SessionView } from '../runtime/session.js';
 import { eslBackoff } from './backoff.js';
+import { watchLoopLag } from './loop-lag.js';
 
 export interface ControllerConnection extends EslPort {
   readonly state: ConnectionState;
@@ -38,6 +39,8 @@ export interface ControllerOptions {
   readonly history?: HistoryRecorder;
   /** This node's name on the history's rows. Default: the event socket's `host:port`. */
   readonly nodeId?: string;
+  /** How late the event loop runs (ms), for the overload guard. Default: measured, under the real clock. */
+  readonly eventLoopLagMs?: () => number;
 }
 
 export interface Controller {
@@ -93,11 +96,15 @@ export function startController(options: ControllerOptions): Controller {
       backoff: eslBackoff(config.eventSocket.reconnect),
     });
   const hooks = runtimeMetricsHooks(options.metrics, connection, logger);
+  // The overload guard reads how late the event loop runs, on the machine's own time only.
+  const loopLag = options.eventLoopLagMs === undefined && clock === realClock ? watchLoopLag() : undefined;
+  const eventLoopLagMs = options.eventLoopLagMs ?? (loopLag === undefined ? undefined : () => loopLag.read());
   const runtime = new Runtime({
     config,
     port: hooks.port,
     clock,
     logger,
+    ...(eventLoopLagMs === undefined ? {} : { eventLoopLagMs }),
     ...(hooks.observe === undefined ? {} : { observe: hooks.observe }),
     ...(options.history === undefined
       ? {}
@@ -127,6 +134,7 @@ export function startController(options: ControllerOptions): Controller {
       offEvent();
       offState();
       runtime.stop();
+      loopLag?.stop();
       if (owned) await connection.close();
       logger.info(message);
     })();

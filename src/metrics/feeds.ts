@@ -94,6 +94,8 @@ export interface RuntimeTotals {
   readonly recoveries?: number;
   readonly sessionsRestored?: number;
   readonly orphansHungUp?: number;
+  /** Callers turned away because the controller was overloaded. */
+  readonly overloadRefusals?: number;
 }
 
 /**
@@ -101,7 +103,16 @@ export interface RuntimeTotals {
  * already; this only forwards what grew since the last scrape). Returns the unsubscribe function.
  */
 export function followRuntimeTotals(read: () => RuntimeTotals, metrics: DynconfMetrics): () => void {
-  let last = { wrong: 0, caller: 0, global: 0, refused: 0, recoveries: 0, restored: 0, orphans: 0 };
+  let last = {
+    wrong: 0,
+    caller: 0,
+    global: 0,
+    refused: 0,
+    recoveries: 0,
+    restored: 0,
+    orphans: 0,
+    overload: 0,
+  };
   return metrics.beforeScrape(() => {
     const totals = read();
     const next = {
@@ -112,6 +123,7 @@ export function followRuntimeTotals(read: () => RuntimeTotals, metrics: DynconfM
       recoveries: totals.recoveries ?? 0,
       restored: totals.sessionsRestored ?? 0,
       orphans: totals.orphansHungUp ?? 0,
+      overload: totals.overloadRefusals ?? 0,
     };
     metrics.pinFailure(next.wrong - last.wrong);
     metrics.lockout('caller', next.caller - last.caller);
@@ -120,6 +132,7 @@ export function followRuntimeTotals(read: () => RuntimeTotals, metrics: DynconfM
     metrics.recovery('recoveries', next.recoveries - last.recoveries);
     metrics.recovery('sessions_restored', next.restored - last.restored);
     metrics.recovery('orphans_hung_up', next.orphans - last.orphans);
+    metrics.overloadRefusals(next.overload - last.overload);
     last = next;
   });
 }

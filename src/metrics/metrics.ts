@@ -92,6 +92,7 @@ export class DynconfMetrics {
   readonly #pinRefused: Counter;
   readonly #reconnects: Counter<'node'>;
   readonly #recovery: Counter<'what'>;
+  readonly #overload: Counter;
   readonly #eventLag: Histogram;
   readonly #commands: Histogram<'command' | 'kind' | 'result'>;
   readonly #logger: Logger | undefined;
@@ -164,6 +165,11 @@ export class DynconfMetrics {
       labelNames: ['what'],
       registers,
     });
+    this.#overload = new Counter({
+      name: 'dynconf_overload_refusals_total',
+      help: 'New callers turned away with the busy prompt (or *0 ignored) because the controller was overloaded',
+      registers,
+    });
     this.#eventLag = new Histogram({
       name: 'dynconf_event_lag_seconds',
       help: "Time from FreeSWITCH's Event-Date-Timestamp to dynconf handling the event",
@@ -219,6 +225,10 @@ export class DynconfMetrics {
   recovery(what: RecoveryFact, count = 1): void {
     if (count > 0 && (RECOVERY_FACTS as readonly string[]).includes(what))
       this.#recovery.inc({ what }, count);
+  }
+
+  overloadRefusals(count = 1): void {
+    if (count > 0) this.#overload.inc(count);
   }
 
   /** `node`: the node's `host:port` from the configuration (never caller input). */

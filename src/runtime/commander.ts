@@ -24,6 +24,8 @@ export interface CommanderCounters {
   readonly failed: number;
   /** Of the failed: no reply (or job result) within the timeout. */
   readonly timedOut: number;
+  /** Sent and not answered yet (background jobs: until their result). */
+  readonly inFlight: number;
 }
 
 export class Commander {
@@ -32,6 +34,7 @@ export class Commander {
   #sent = 0;
   #failed = 0;
   #timedOut = 0;
+  #inFlight = 0;
 
   constructor(port: EslPort, timeoutMs: number) {
     this.#port = port;
@@ -39,7 +42,7 @@ export class Commander {
   }
 
   counters(): CommanderCounters {
-    return { sent: this.#sent, failed: this.#failed, timedOut: this.#timedOut };
+    return { sent: this.#sent, failed: this.#failed, timedOut: this.#timedOut, inFlight: this.#inFlight };
   }
 
   /** `api <command>`; `-ERR …` and every other failure come back as `{ ok: false, error }`. */
@@ -117,10 +120,16 @@ export class Commander {
     if (error.kind === 'timeout') this.#timedOut++;
   }
 
+  /** Commands sent and not answered yet. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
   /** The port never should throw; if it does, the failure is still a value. */
   async #safe<T extends { ok: boolean }>(
     send: () => Promise<T>,
   ): Promise<T | { ok: false; error: CommandError }> {
+    this.#inFlight++;
     try {
       return await send();
     } catch (err) {
@@ -128,6 +137,8 @@ export class Commander {
         ok: false,
         error: { kind: 'failed', message: err instanceof Error ? err.message : String(err) },
       };
+    } finally {
+      this.#inFlight--;
     }
   }
 }

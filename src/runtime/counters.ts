@@ -22,6 +22,8 @@ export interface RuntimeCounters {
   sessionsRestored: number;
   /** Legs hung up because no session wanted them any more (their administrator was gone). */
   orphansHungUp: number;
+  /** New callers turned away (or `*0` ignored) because the controller was overloaded. */
+  overloadRefusals: number;
 }
 
 export function createCounters(): RuntimeCounters {
@@ -39,5 +41,6 @@ export function createCounters(): RuntimeCounters {
     recoveries: 0,
     sessionsRestored: 0,
     orphansHungUp: 0,
+    overloadRefusals: 0,
   };
 }

@@ -26,6 +26,7 @@ import { Desk, type OperatorDesk } from './operator/desk.js';
 import { OperatorInvitations } from './operator/invitations.js';
 import { accepted, type OperatorResult, refusal } from './operator/results.js';
 import { OutboundCalls } from './outbound-calls.js';
+import { OverloadGuard, turnAway } from './overload.js';
 import { SessionRegistry } from './registry.js';
 import { type RecoveryReason, type RecoveryReport, RuntimeRecovery } from './runtime-recovery.js';
 import { Session, type SessionInit, type SessionView } from './session.js';
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
   readonly logger: Logger;
   /** Sees every event sent to a session's machine (metrics). */
   readonly observe?: (sessionId: string, event: SessionEvent) => void;
+  /** The event loop's recent delay in ms, for the overload guard (default: not measured, 0). */
+  readonly eventLoopLagMs?: () => number;
   /** The call history to record every session and invitation into, and this node's name on its rows. */
   readonly history?: { readonly recorder: HistoryRecorder; readonly node?: string };
 }
@@ -83,12 +86,18 @@ export class Runtime {
   readonly #finishedListeners = new Set<(session: Session) => void>();
   readonly #observe: RuntimeOptions['observe'];
   readonly #audit: RuntimeAudit | undefined;
+  readonly #overload: OverloadGuard;
   #stopped = false;
   /** Shutting down: no new session starts (see drain()). */
   #draining = false;
 
   constructor(options: RuntimeOptions) {
     this.#config = options.config;
+    const lag = options.eventLoopLagMs ?? (() => 0);
+    this.#overload = new OverloadGuard(options.config.overload, {
+      eventLoopLagMs: lag,
+      pendingCommands: () => this.#commander.inFlight,
+    });
     this.#audit =
       options.history === undefined
         ? undefined
@@ -283,6 +292,18 @@ export class Runtime {
       void refuseAccess(this.#commander, this.#logger, uuid);
       return;
     }
+    const admission = this.#overload.admit();
+    if (!admission.ok) {
+      this.#counters.overloadRefusals++;
+      const { lagMs, pendingCommands, reason } = admission;
+      this.#logger.warn(
+        { adminUuid: uuid, reason, lagMs: Math.round(lagMs), pendingCommands },
+        'overloaded: access caller turned away with the busy prompt',
+      );
+      const prompt = this.#tenantOf(callerOf(channel).context).settings.prompts.busy;
+      turnAway(this.#commander, this.#logger, uuid, prompt);
+      return;
+    }
     this.#pending.set(uuid, []);
     try {
       if (!(await this.#takeCall(uuid))) {
@@ -318,6 +339,15 @@ export class Runtime {
   #startEscalation({ presser, otherUuid }: Escalation): void {
     if (this.#draining) {
       this.#logger.info({ adminUuid: presser.uuid }, 'shutting down: *0 ignored, the call goes on');
+      return;
+    }
+    const admission = this.#overload.admit();
+    if (!admission.ok) {
+      this.#counters.overloadRefusals++;
+      this.#logger.warn(
+        { adminUuid: presser.uuid, reason: admission.reason },
+        'overloaded: *0 ignored, the call goes on',
+      );
       return;
     }
     this.#counters.escalations++;

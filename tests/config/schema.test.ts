@@ -50,6 +50,7 @@ describe('parseConfig defaults', () => {
       tenants: {},
       star0: { detection: 'dtmf-events' },
       history: { enabled: true, retentionDays: 90 },
+      overload: { maxEventLoopLagMs: 1000, maxPendingCommands: 2000 },
     });
   });
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { realClock } from '../../src/clock.js';
+import { openHistoryReader } from '../../src/history/index.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { ADMIN_PIN, TEST_ROUTES } from '../e2e/support/harness.js';
 
@@ -37,6 +38,8 @@ describe('dynconf start and SIGTERM', () => {
         routes: TEST_ROUTES,
         http: { port: 0 },
         log: { level: 'info' },
+        // The history in the test's own directory (never the working directory), read after the exit.
+        history: { path: join(dir, 'history.sqlite') },
       }),
     );
     const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
@@ -94,6 +97,19 @@ describe('dynconf start and SIGTERM', () => {
       expect(talker.where()).toMatchObject({ state: 'in-conference', room: talkerRoom });
       expect(sim.call(invitee.uuid).where()).toMatchObject({ state: 'in-conference', room: talkerRoom });
       expect(sim.room(talkerRoom ?? '')?.members.find((m) => m.uuid === talker.uuid)?.moderator).toBe(true);
+      // `dynconf start` recorded both sessions and their calls, and wrote them before it exited.
+      const opened = openHistoryReader(join(dir, 'history.sqlite'));
+      if (!opened.ok) throw new Error(opened.message);
+      try {
+        const page = opened.reader.query({ limit: 10 });
+        expect(page.sessions.map((x) => x.callerNumber).sort()).toEqual(['1001', '1002']);
+        expect(page.sessions.flatMap((x) => x.invitations.map((i) => i.number)).sort()).toEqual([
+          '801',
+          '802',
+        ]);
+      } finally {
+        opened.reader.close();
+      }
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       await exit;

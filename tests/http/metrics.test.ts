@@ -207,6 +207,19 @@ describe('metrics facade', () => {
     });
   });
 
+  it('forwards the callers turned away by the overload guard', async () => {
+    const metrics = new DynconfMetrics({ processMetrics: false });
+    const totals = {
+      pinWrong: 0,
+      pinGuard: { callerLockouts: 0, globalLockouts: 0, refused: 0 },
+      overloadRefusals: 0,
+    };
+    followRuntimeTotals(() => totals, metrics);
+    expect(await samples(metrics, 'dynconf_overload_refusals_total')).toEqual({ '': 0 });
+    totals.overloadRefusals = 4;
+    expect(await samples(metrics, 'dynconf_overload_refusals_total')).toEqual({ '': 4 });
+  });
+
   it('times commands by name and result', async () => {
     const metrics = new DynconfMetrics({ processMetrics: false });
     const port = instrumentCommands(

@@ -36,11 +36,11 @@ describe('Commander counts every command once', () => {
     };
     const commander = new Commander(port, 5000);
     for (let i = 0; i < 4; i++) await commander.api(kill(A), quiet);
-    expect(commander.counters()).toEqual({ sent: 4, failed: 3, timedOut: 1 });
+    expect(commander.counters()).toEqual({ sent: 4, failed: 3, timedOut: 1, inFlight: 0 });
     await commander.bgapi(kill(A), A, 1, quiet);
-    expect(commander.counters()).toEqual({ sent: 5, failed: 4, timedOut: 2 });
+    expect(commander.counters()).toEqual({ sent: 5, failed: 4, timedOut: 2, inFlight: 0 });
     // Bad input is never sent, but counts as failed.
     expect((await commander.api(kill('not a uuid'), quiet)).ok).toBe(false);
-    expect(commander.counters()).toEqual({ sent: 5, failed: 5, timedOut: 2 });
+    expect(commander.counters()).toEqual({ sent: 5, failed: 5, timedOut: 2, inFlight: 0 });
   });
 });

@@ -58,6 +58,8 @@ export interface HarnessOptions {
   readonly sounds?: 'standard' | 'none';
   /** Controller log level (default `debug`, captured in `logs`; nothing is printed). */
   readonly logLevel?: string;
+  /** How late the controller's event loop runs, as its overload guard reads it (default: not measured). */
+  readonly eventLoopLagMs?: () => number;
 }
 
 export interface WaitOptions {
@@ -138,7 +140,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   /** Waits for `promise`, letting virtual time pass meanwhile (a scaled clock runs by itself). */
   const driven = <T>(promise: Promise<T>, what: string): Promise<T> =>
     clock instanceof VirtualClock ? clock.drive(promise, what) : promise;
-  let controller = startController({ config, logger, clock });
+  const lag = options.eventLoopLagMs === undefined ? {} : { eventLoopLagMs: options.eventLoopLagMs };
+  let controller = startController({ config, logger, clock, ...lag });
   try {
     await driven(controller.ready(), 'the controller to be ready');
   } catch (err) {
@@ -178,7 +181,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async restartController({ crash = true, whileDown } = {}) {
       await driven(crash ? controller.crash() : controller.stop(), 'the controller to stop');
       await whileDown?.();
-      controller = startController({ config, logger, clock });
+      controller = startController({ config, logger, clock, ...lag });
       await driven(controller.ready(), 'the restarted controller to be ready');
       return controller;
     },

@@ -1,0 +1,29 @@
+// How late the event loop runs: the p99 of its delay over about the last second (node:perf_hooks), what the
+// overload guard reads. Only for the real clock: under a test clock time is not the machine's.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+export interface LoopLag {
+  /** The delay's p99 in ms over the current window (the previous one while the new one is young). */
+  read(): number;
+  stop(): void;
+}
+
+export function watchLoopLag(windowMs = 1000): LoopLag {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  let windowStart = performance.now();
+  let previous = 0;
+  return {
+    read() {
+      const current = histogram.count > 0 ? histogram.percentile(99) / 1e6 : 0;
+      if (performance.now() - windowStart >= windowMs) {
+        previous = current;
+        histogram.reset();
+        windowStart = performance.now();
+        return current;
+      }
+      return Math.max(current, histogram.count < 10 ? previous : 0);
+    },
+    stop: () => histogram.disable(),
+  };
+}
