@@ -23,6 +23,7 @@ let newAppCommand: (
   app: string,
   arg: string,
   longRunning: boolean,
+  eventLock?: boolean,
 ) => AppCommand;
 
 /**
@@ -64,15 +65,27 @@ export class AppCommand {
   readonly arg: string;
   /** True for long-running apps (`park`, …) whose CHANNEL_EXECUTE_COMPLETE must not be awaited. */
   readonly longRunning: boolean;
-  private constructor(callCommand: 'execute' | 'hangup', app: string, arg: string, longRunning: boolean) {
+  /**
+   * `event-lock: true`: messages sent after it wait until it has finished. Without it FreeSWITCH runs a
+   * message that arrives while an app runs inside that app (a `hangup` sent behind a `playback` cuts it).
+   */
+  readonly eventLock: boolean;
+  private constructor(
+    callCommand: 'execute' | 'hangup',
+    app: string,
+    arg: string,
+    longRunning: boolean,
+    eventLock: boolean,
+  ) {
     this.callCommand = callCommand;
     this.app = app;
     this.arg = arg;
     this.longRunning = longRunning;
+    this.eventLock = eventLock;
   }
   static {
-    newAppCommand = (callCommand, app, arg, longRunning) =>
-      new AppCommand(callCommand, app, arg, longRunning);
+    newAppCommand = (callCommand, app, arg, longRunning, eventLock = false) =>
+      new AppCommand(callCommand, app, arg, longRunning, eventLock);
   }
   static is(value: unknown): value is AppCommand {
     return typeof value === 'object' && value !== null && #brand in value;
@@ -436,10 +449,16 @@ export function executeApp(app: AllowedApp, arg = ''): BuildResult<AppCommand> {
 export const answer = (): BuildResult<AppCommand> => executeApp('answer');
 export const park = (): BuildResult<AppCommand> => executeApp('park');
 
-/** `playback <path>` (a file, `silence_stream://…`, `tone_stream://…`). */
-export function playback(path: string): BuildResult<AppCommand> {
+/**
+ * `playback <path>` (a file, `silence_stream://…`, `tone_stream://…`). `eventLock`: what is sent to the
+ * channel after it waits for the end of the prompt (see AppCommand.eventLock).
+ */
+export function playback(path: string, options: { eventLock?: boolean } = {}): BuildResult<AppCommand> {
   const bad = checkToken('path', path, 1024);
-  return bad ? fail(bad) : executeApp('playback', path);
+  if (bad) return fail(bad);
+  return options.eventLock
+    ? ok(newAppCommand('execute', 'playback', path, false, true))
+    : executeApp('playback', path);
 }
 
 /** `call-command: hangup` with `hangup-cause` (default NORMAL_CLEARING). */
@@ -524,7 +543,10 @@ export function sendmsgFrame(uuid: string, command: AppCommand, eventUuid: strin
             'execute-app-arg': command.arg,
             'event-uuid': eventUuid,
           };
-  return ok({ command: `sendmsg ${uuid}`, headers });
+  return ok({
+    command: `sendmsg ${uuid}`,
+    headers: command.eventLock ? { ...headers, 'event-lock': 'true' } : headers,
+  });
 }
 
 /** `bgapi <command>` with our job uuid (the header FreeSWITCH reads: `job-uuid`). */

@@ -56,11 +56,12 @@ export class OverloadGuard {
 }
 
 /**
- * Turns an access caller away: the busy prompt, then a hang-up queued behind it on the channel (two messages,
- * nothing waited for: the controller is overloaded). The dialplan's scheduled fallback never runs: the call
- * is over long before it is due.
+ * Turns an access caller away: the busy prompt, then a hang-up behind it on the channel (two messages,
+ * nothing waited for: the controller is overloaded). The prompt holds the channel's messages (event-lock)
+ * so the hang-up waits for its end; without it FreeSWITCH runs the hang-up inside the playback at once.
+ * The dialplan's scheduled fallback never runs: the call is over long before it is due.
  */
 export function turnAway(commander: Commander, logger: Logger, uuid: string, prompt: string): void {
-  void commander.execute(uuid, playback(prompt), logger);
+  void commander.execute(uuid, playback(prompt, { eventLock: true }), logger);
   void commander.execute(uuid, executeApp('hangup', 'NORMAL_CIRCUIT_CONGESTION'), logger);
 }

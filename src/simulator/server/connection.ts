@@ -429,7 +429,17 @@ export class Connection {
       () => {
         for (let i = 0; i < loops; i++) {
           const run = () => core.exec(ch, app, arg, { nested: true, appUuid, sendmsg: echo });
-          if (ch.top?.nested === true || ch.pending.length > 0 || i > 0) ch.pending.push(run);
+          const top = ch.top;
+          const waits = top?.nested === true || ch.pending.length > 0 || i > 0;
+          // FreeSWITCH runs a message that arrives while a sendmsg-started app runs inside that app (depth 2),
+          // unless that app holds the channel's messages (event-lock): a hangup so sent cuts the app short.
+          // Modelled for hangup, whose effect shows (1.10.12: playback, then hangup, ends the call at once).
+          const nestedNow =
+            app === 'hangup' &&
+            top?.nested === true &&
+            !holdsMessages(top.sendmsg) &&
+            ch.pending.length === 0;
+          if (waits && !nestedNow) ch.pending.push(run);
           else run();
         }
       },
@@ -452,4 +462,12 @@ export class Connection {
     this.reply(`+OK ${id}`);
     core.bus.fire(ev);
   }
+}
+
+/** The sendmsg that started an app asked for `event-lock: true`: later messages wait for the app's end. */
+function holdsMessages(headers: ReadonlyArray<readonly [string, string]> | undefined): boolean {
+  return (
+    headers?.some(([name, value]) => name.toLowerCase() === 'event-lock' && value.toLowerCase() === 'true') ??
+    false
+  );
 }

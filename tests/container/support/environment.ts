@@ -105,9 +105,17 @@ class InProcessController implements ControllerHandle {
   readonly #overrides: Partial<ConfigInput>;
   #controller: Controller | undefined;
 
-  constructor(esl: EslAddress, logDir: string, overrides: Partial<ConfigInput> = {}) {
+  readonly #eventLoopLagMs: (() => number) | undefined;
+
+  constructor(
+    esl: EslAddress,
+    logDir: string,
+    overrides: Partial<ConfigInput> = {},
+    eventLoopLagMs?: () => number,
+  ) {
     this.#esl = esl;
     this.#overrides = overrides;
+    this.#eventLoopLagMs = eventLoopLagMs;
     this.logFile = join(logDir, 'dynconf.log');
     this.#logger = createLogger({ level: 'debug', destination: createWriteStream(this.logFile) });
   }
@@ -125,6 +133,7 @@ class InProcessController implements ControllerHandle {
     const controller = startController({
       config: suiteConfig(this.#esl, this.#overrides),
       logger: this.#logger,
+      ...(this.#eventLoopLagMs === undefined ? {} : { eventLoopLagMs: this.#eventLoopLagMs }),
     });
     this.#controller = controller;
     await controller.ready({ timeoutMs: 20_000 });
@@ -185,7 +194,11 @@ function freePort(): Promise<number> {
 /** `config`: settings laid over the suite's configuration for the dynconf this file starts (in-process only). */
 export async function startEnvironment(
   plan: E2ePlan,
-  options: { config?: Partial<ConfigInput> } = {},
+  options: {
+    config?: Partial<ConfigInput>;
+    /** What dynconf's overload guard reads as its event loop's lag (default: measured). */
+    eventLoopLagMs?: () => number;
+  } = {},
 ): Promise<E2eEnvironment> {
   if (plan.kind === 'skip' || plan.kind === 'invalid') {
     throw new Error(`no environment to start: ${plan.kind === 'skip' ? plan.reason : plan.problem}`);
@@ -260,7 +273,7 @@ export async function startEnvironment(
     let controllerText: string;
     let handle: ControllerHandle | undefined;
     if (plan.controller === 'in-process') {
-      const controller = new InProcessController(esl, logDir, options.config);
+      const controller = new InProcessController(esl, logDir, options.config, options.eventLoopLagMs);
       stoppers.push(() => controller.stop());
       await controller.start();
       handle = controller;
