@@ -13,6 +13,7 @@
 import { type Clock, scaledClock, VirtualClock } from '../../../src/clock.js';
 import { type Config, parseConfig } from '../../../src/config/index.js';
 import { type Controller, startController } from '../../../src/controller/main.js';
+import type { HistoryRecorder } from '../../../src/history/index.js';
 import { createLogger } from '../../../src/log.js';
 import type { SessionView } from '../../../src/runtime/session.js';
 import {
@@ -60,6 +61,8 @@ export interface HarnessOptions {
   readonly logLevel?: string;
   /** How late the controller's event loop runs, as its overload guard reads it (default: not measured). */
   readonly eventLoopLagMs?: () => number;
+  /** The call history the controller records into (made on the harness's clock). */
+  readonly history?: (clock: Clock) => HistoryRecorder;
 }
 
 export interface WaitOptions {
@@ -140,7 +143,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   /** Waits for `promise`, letting virtual time pass meanwhile (a scaled clock runs by itself). */
   const driven = <T>(promise: Promise<T>, what: string): Promise<T> =>
     clock instanceof VirtualClock ? clock.drive(promise, what) : promise;
-  const lag = options.eventLoopLagMs === undefined ? {} : { eventLoopLagMs: options.eventLoopLagMs };
+  const history = options.history?.(clock);
+  const lag = {
+    ...(options.eventLoopLagMs === undefined ? {} : { eventLoopLagMs: options.eventLoopLagMs }),
+    ...(history === undefined ? {} : { history }),
+  };
   let controller = startController({ config, logger, clock, ...lag });
   try {
     await driven(controller.ready(), 'the controller to be ready');
