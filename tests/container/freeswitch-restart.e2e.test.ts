@@ -6,13 +6,13 @@
 // stopped and started in place.
 import { readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StateChange } from '../../src/esl/connection.js';
-import { type E2eEnvironment, SETUP_TIMEOUT_MS, startEnvironment } from './support/environment.js';
 import { eventually, holdFor } from './support/eventually.js';
 import { roomOf, waitAllClear, waitInRoom, waitUntilCollecting } from './support/observe.js';
 import { dial, hangUp, press } from './support/phones.js';
 import { planFromEnv } from './support/plan.js';
+import { useEnvironment } from './support/use-environment.js';
 
 const plan = await planFromEnv();
 
@@ -22,28 +22,12 @@ const DOWN_MS = 30_000;
 const BACK_WITHIN_MS = 2000;
 
 describe.skipIf(plan.kind === 'skip')('FreeSWITCH restarting under dynconf', () => {
-  let env: E2eEnvironment | undefined;
-
-  beforeAll(async () => {
-    if (plan.kind === 'invalid') throw new Error(`end-to-end suite misconfigured: ${plan.problem}`);
-    env = await startEnvironment(plan);
-    process.stdout.write(`tests/container: ${env.description}\n`);
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await env?.stop();
-  }, 60_000);
-
-  afterEach(async () => {
-    if (env === undefined || env.fs.closed) return;
-    await env.fs.hangupAll();
-    await waitAllClear(env.fs);
-  }, 30_000);
+  const environment = useEnvironment(plan);
 
   it(
     'stopped, down 30 s, started: dynconf connected within 2 s of the start returning; one log line each way; a new call gets its room',
     async (ctx) => {
-      if (env === undefined) throw new Error('the end-to-end environment did not start');
+      const env = environment();
       const control = env.freeswitch;
       if ('unavailable' in control) return ctx.skip(control.unavailable);
       const connection = env.controller?.connection;

@@ -3,8 +3,7 @@
 // uuid_recv_dtmf. Every outcome is read from FreeSWITCH itself through the suite's own event-socket
 // client (modesl). Runs against a FreeSWITCH container when a container runtime exists, against a running
 // FreeSWITCH when DYNCONF_E2E_ESL_HOST is set (see docker/README.md), and says why it skipped otherwise.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type E2eEnvironment, SETUP_TIMEOUT_MS, startEnvironment } from './support/environment.js';
+import { describe, expect, it } from 'vitest';
 import type { FreeSwitchDriver } from './support/freeswitch-driver.js';
 import {
   eventTimeMs,
@@ -26,6 +25,7 @@ import {
 import { dial, hangUp, type Phone, press, pressOn } from './support/phones.js';
 import { planFromEnv } from './support/plan.js';
 import { DIAL_TIMEOUT_MS, PIN_TIMEOUT_MS, RING_TIMEOUT_MS, ROOM_PREFIX } from './support/suite-config.js';
+import { useEnvironment } from './support/use-environment.js';
 
 const plan = await planFromEnv();
 if (plan.kind === 'skip') {
@@ -35,27 +35,10 @@ if (plan.kind === 'skip') {
 const SCENARIO_TIMEOUT_MS = 60_000;
 
 describe.skipIf(plan.kind === 'skip')('dynconf against a real FreeSWITCH', () => {
-  let env: E2eEnvironment | undefined;
-
-  beforeAll(async () => {
-    if (plan.kind === 'invalid') throw new Error(`end-to-end suite misconfigured: ${plan.problem}`);
-    env = await startEnvironment(plan);
-    process.stdout.write(`tests/container: ${env.description}\n`);
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await env?.stop();
-  }, 60_000);
-
-  afterEach(async () => {
-    // A failed scenario must not leave calls behind for the next one.
-    if (env === undefined || env.fs.closed) return;
-    await env.fs.hangupAll();
-    await waitAllClear(env.fs);
-  }, 30_000);
+  const environment = useEnvironment(plan);
 
   function the(): { fs: FreeSwitchDriver; pin: string } {
-    if (env === undefined) throw new Error('the end-to-end environment did not start');
+    const env = environment();
     return { fs: env.fs, pin: env.pin };
   }
 
@@ -436,7 +419,7 @@ describe.skipIf(plan.kind === 'skip')('dynconf against a real FreeSWITCH', () =>
       'dynconf down: a caller dialing 900 hears "service unavailable" after 10 s and is hung up',
       async (ctx) => {
         const { fs } = the();
-        const controller = env?.controller;
+        const controller = environment().controller;
         if (controller === undefined)
           return ctx.skip('dynconf was not started by the suite, so it cannot stop it');
         await controller.stop();
@@ -472,7 +455,7 @@ describe.skipIf(plan.kind === 'skip')('dynconf against a real FreeSWITCH', () =>
       'dynconf killed and started again during PIN entry: the PIN prompt is played again at once, the PIN works',
       async (ctx) => {
         const { fs, pin } = the();
-        const controller = env?.controller;
+        const controller = environment().controller;
         if (controller === undefined)
           return ctx.skip('dynconf was not started by the suite, so it cannot restart it');
         const mark = fs.cursor();
@@ -511,7 +494,7 @@ describe.skipIf(plan.kind === 'skip')('dynconf against a real FreeSWITCH', () =>
       'dynconf restarted while an administrator is in the room: 0, dial and ** still work',
       async (ctx) => {
         const { fs } = the();
-        const controller = env?.controller;
+        const controller = environment().controller;
         if (controller === undefined)
           return ctx.skip('dynconf was not started by the suite, so it cannot restart it');
         const { admin, room } = await enterRoom('1403');

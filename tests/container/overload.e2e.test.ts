@@ -2,39 +2,22 @@
 // event-loop lag is given, not provoked), a caller to 900 hears the busy prompt (playback) and is then hung
 // up by the hangup app queued behind it with NORMAL_CIRCUIT_CONGESTION, never asked for a PIN; once the
 // lag is gone, the next caller is asked for the PIN as usual.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type E2eEnvironment, SETUP_TIMEOUT_MS, startEnvironment } from './support/environment.js';
-import { waitAllClear, waitHangup, waitUntilCollecting } from './support/observe.js';
+import { describe, expect, it } from 'vitest';
+import { waitHangup, waitUntilCollecting } from './support/observe.js';
 import { dial, hangUp } from './support/phones.js';
 import { planFromEnv } from './support/plan.js';
+import { useEnvironment } from './support/use-environment.js';
 
 const plan = await planFromEnv();
 if (plan.kind === 'skip')
   process.stdout.write(`tests/container: overload scenario skipped: ${plan.reason}\n`);
 
 describe.skipIf(plan.kind === 'skip')('overload on a real FreeSWITCH', () => {
-  let env: E2eEnvironment | undefined;
   let lagMs = 0;
-
-  beforeAll(async () => {
-    if (plan.kind === 'invalid') throw new Error(`end-to-end suite misconfigured: ${plan.problem}`);
-    env = await startEnvironment(plan, { eventLoopLagMs: () => lagMs });
-    process.stdout.write(`tests/container: ${env.description}\n`);
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await env?.stop();
-  }, 60_000);
-
-  afterEach(async () => {
-    if (env === undefined || env.fs.closed) return;
-    await env.fs.hangupAll();
-    await waitAllClear(env.fs);
-  }, 30_000);
+  const environment = useEnvironment(plan, { eventLoopLagMs: () => lagMs });
 
   it('a caller to 900 hears busy and is hung up while dynconf is overloaded; served again once it is not', async () => {
-    if (env === undefined) throw new Error('the end-to-end environment did not start');
-    const { fs } = env;
+    const { fs } = environment();
     lagMs = 5_000;
     const mark = fs.cursor();
     const caller = await dial(fs, { from: '1301', to: '900' });

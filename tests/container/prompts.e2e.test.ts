@@ -5,13 +5,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROMPTS } from '../../src/prompts.js';
-import { type E2eEnvironment, SETUP_TIMEOUT_MS, startEnvironment } from './support/environment.js';
+import type { E2eEnvironment } from './support/environment.js';
 import type { FreeSwitchDriver } from './support/freeswitch-driver.js';
-import { waitAllClear, waitInRoom, waitUntilCollecting } from './support/observe.js';
+import { waitInRoom, waitUntilCollecting } from './support/observe.js';
 import { dial, hangUp, press } from './support/phones.js';
 import { planFromEnv } from './support/plan.js';
+import { useEnvironment } from './support/use-environment.js';
 
 const plan = await planFromEnv();
 const SCENARIO_TIMEOUT_MS = 60_000;
@@ -36,34 +37,22 @@ function silentWav(): Buffer {
 }
 
 describe.skipIf(plan.kind === 'skip')('voice prompts on a real FreeSWITCH', () => {
-  let env: E2eEnvironment | undefined;
   let sounds: string | undefined;
   let previousPrefix = '';
-
-  beforeAll(async () => {
-    if (plan.kind === 'invalid') throw new Error(`end-to-end suite misconfigured: ${plan.problem}`);
-    env = await startEnvironment(plan);
-    process.stdout.write(`tests/container: ${env.description}\n`);
-    previousPrefix = (await env.fs.api('global_getvar sound_prefix')).trim();
-    sounds = mkdtempSync(join(tmpdir(), 'dynconf-e2e-sounds-'));
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    if (env !== undefined && !env.fs.closed && previousPrefix !== '')
-      await env.fs.api(`global_setvar sound_prefix=${previousPrefix}`);
-    await env?.stop();
-    if (sounds !== undefined) rmSync(sounds, { recursive: true, force: true });
-  }, 60_000);
-
-  afterEach(async () => {
-    if (env === undefined || env.fs.closed) return;
-    await env.fs.hangupAll();
-    await waitAllClear(env.fs);
-  }, 30_000);
+  const environment = useEnvironment(plan, {
+    setUp: async (env) => {
+      previousPrefix = (await env.fs.api('global_getvar sound_prefix')).trim();
+      sounds = mkdtempSync(join(tmpdir(), 'dynconf-e2e-sounds-'));
+    },
+    tearDown: async (env) => {
+      if (previousPrefix !== '') await env.fs.api(`global_setvar sound_prefix=${previousPrefix}`);
+      if (sounds !== undefined) rmSync(sounds, { recursive: true, force: true });
+    },
+  });
 
   function the(): { fs: FreeSwitchDriver; pin: string; env: E2eEnvironment; sounds: string } {
-    if (env === undefined || sounds === undefined)
-      throw new Error('the end-to-end environment did not start');
+    const env = environment();
+    if (sounds === undefined) throw new Error('the end-to-end environment did not start');
     return { fs: env.fs, pin: env.pin, env, sounds };
   }
 

@@ -4,12 +4,12 @@
 // removed afterwards (the suite runs against a test FreeSWITCH only: README, "External mode").
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type E2eEnvironment, SETUP_TIMEOUT_MS, startEnvironment } from './support/environment.js';
+import { describe, expect, it } from 'vitest';
 import type { FreeSwitchDriver } from './support/freeswitch-driver.js';
-import { roomOf, waitAllClear, waitInRoom, waitUntilCollecting } from './support/observe.js';
+import { roomOf, waitInRoom, waitUntilCollecting } from './support/observe.js';
 import { dial, hangUp, press } from './support/phones.js';
 import { planFromEnv } from './support/plan.js';
+import { useEnvironment } from './support/use-environment.js';
 
 const plan = await planFromEnv();
 const SCENARIO_TIMEOUT_MS = 60_000;
@@ -33,37 +33,24 @@ const TENANT_DIALPLAN = `<include>
 `;
 
 describe.skipIf(plan.kind === 'skip')('two tenants on a real FreeSWITCH', () => {
-  let env: E2eEnvironment | undefined;
   let file: string | undefined;
-
-  beforeAll(async () => {
-    if (plan.kind === 'invalid') throw new Error(`end-to-end suite misconfigured: ${plan.problem}`);
-    env = await startEnvironment(plan, {
-      config: { tenants: { [TENANT]: { adminPins: [TENANT_PIN] } } },
-    });
-    process.stdout.write(`tests/container: ${env.description}\n`);
-    const confDir = (await env.fs.api('global_getvar conf_dir')).trim();
-    file = join(confDir, 'dialplan', 'zz-dynconf-e2e-tenant.xml');
-    writeFileSync(file, TENANT_DIALPLAN);
-    expect(await env.fs.api('reloadxml')).toContain('+OK');
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    if (file !== undefined) {
+  const environment = useEnvironment(plan, {
+    config: { tenants: { [TENANT]: { adminPins: [TENANT_PIN] } } },
+    setUp: async (env) => {
+      const confDir = (await env.fs.api('global_getvar conf_dir')).trim();
+      file = join(confDir, 'dialplan', 'zz-dynconf-e2e-tenant.xml');
+      writeFileSync(file, TENANT_DIALPLAN);
+      expect(await env.fs.api('reloadxml')).toContain('+OK');
+    },
+    tearDown: async (env) => {
+      if (file === undefined) return;
       rmSync(file, { force: true });
-      if (env !== undefined && !env.fs.closed) await env.fs.api('reloadxml');
-    }
-    await env?.stop();
-  }, 60_000);
-
-  afterEach(async () => {
-    if (env === undefined || env.fs.closed) return;
-    await env.fs.hangupAll();
-    await waitAllClear(env.fs);
-  }, 30_000);
+      await env.fs.api('reloadxml');
+    },
+  });
 
   function the(): { fs: FreeSwitchDriver; pin: string } {
-    if (env === undefined) throw new Error('the end-to-end environment did not start');
+    const env = environment();
     return { fs: env.fs, pin: env.pin };
   }
 

@@ -4,7 +4,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HistoryRecorder, inThreadExecutor, openHistory } from '../../src/history/index.js';
 import { createLogger } from '../../src/log.js';
-import { runtimeSettings } from '../../src/runtime/settings.js';
 import { finishHarness, type Harness, startHarness } from './support/harness.js';
 
 let h: Harness | undefined;

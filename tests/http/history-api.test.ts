@@ -8,8 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import { type HistoryRecorder, inThreadExecutor, openHistory } from '../../src/history/index.js';
 import { createLogger } from '../../src/log.js';
-import { phonesFor } from '../support/phones.js';
-import { ADMIN_PIN, type Json, json, type Rig, startRig } from './support.js';
+import { type Json, json, phonesOf, type Rig, startRig } from './support.js';
 
 let rig: Rig | undefined;
 let history: HistoryRecorder | undefined;
@@ -47,13 +46,7 @@ async function historyRig() {
     },
   });
   const r = rig;
-  const phones = phonesFor({
-    sim: r.sim,
-    sessions: () => r.controller?.sessions() ?? [],
-    accessNumber: r.config.accessNumber,
-    pin: ADMIN_PIN,
-    wait: (check, what) => r.clock.until(check, what),
-  });
+  const phones = phonesOf(r);
   const page = async (query = ''): Promise<Json> => {
     const response = await r.get(`/api/history${query}`);
     expect(response.status).toBe(200);

@@ -1,8 +1,7 @@
 // The operator's newer controls through the API: mute or unmute everyone but the administrator, hang up an
 // invitation still ringing, and end the call an administrator is making (as their `*#` would).
 import { afterEach, describe, expect, it } from 'vitest';
-import { phonesFor } from '../support/phones.js';
-import { ADMIN_PIN, json, type Rig, startRig } from './support.js';
+import { json, phonesOf, type Rig, startRig } from './support.js';
 
 let rig: Rig | undefined;
 
@@ -14,13 +13,7 @@ afterEach(async () => {
 async function withAdministrator() {
   rig = await startRig({ controller: true });
   const r = rig;
-  const phones = phonesFor({
-    sim: r.sim,
-    sessions: () => r.controller?.sessions() ?? [],
-    accessNumber: r.config.accessNumber,
-    pin: ADMIN_PIN,
-    wait: (check, what) => r.clock.until(check, what),
-  });
+  const phones = phonesOf(r);
   const { admin, room } = await phones.adminInRoom('1001');
   await r.until(() => r.api.rooms.room(room)?.members.some((m) => m.uuid === admin.uuid), 'the room listed');
   return { r, phones, admin, room };

@@ -4,7 +4,7 @@
 // at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteSpec } from '../../src/http/api-spec.js';
-import { type Json, json, type Rig, startRig } from './support.js';
+import { type Json, type Rig, startRig } from './support.js';
 
 let rig: Rig;
 

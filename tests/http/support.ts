@@ -23,6 +23,7 @@ import {
   type Simulator,
   startSimulator,
 } from '../../src/simulator/index.js';
+import { type Phones, phonesFor } from '../support/phones.js';
 
 export const TOKEN = 'test-token-4f1e9a2b7c';
 
@@ -224,6 +225,17 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     },
   };
   return rig;
+}
+
+/** Phones on the rig's simulator that know its controller's sessions (a rig with `controller: true`). */
+export function phonesOf(rig: Rig): Phones {
+  return phonesFor({
+    sim: rig.sim,
+    sessions: () => rig.controller?.sessions() ?? [],
+    accessNumber: rig.config.accessNumber,
+    pin: ADMIN_PIN,
+    wait: (check, what) => rig.clock.until(check, what),
+  });
 }
 
 /**
