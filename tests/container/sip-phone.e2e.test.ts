@@ -3,8 +3,7 @@
 // uuid_recv_dtmf. The keys travel as RTP into FreeSWITCH, which reports them as DTMF events with
 // DTMF-Source: RTP. Every outcome is read from FreeSWITCH itself, as in freeswitch.e2e.test.ts; the
 // suite's plan (support/plan.ts) decides where FreeSWITCH runs.
-import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { type E2eEnvironment, SETUP_TIMEOUT_MS, startEnvironment } from './support/environment.js';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { eventually } from './support/eventually.js';
 import type { FreeSwitchDriver, FsEvent } from './support/freeswitch-driver.js';
 import {
@@ -20,6 +19,7 @@ import {
 import { planFromEnv } from './support/plan.js';
 import { SipPhone, sipPhoneProblem, waitSipLeg } from './support/sipp.js';
 import { ROOM_PREFIX } from './support/suite-config.js';
+import { useEnvironment } from './support/use-environment.js';
 
 const plan = await planFromEnv();
 const sippProblem = plan.kind === 'skip' ? undefined : sipPhoneProblem();
@@ -60,49 +60,31 @@ function waitKeys(fs: FreeSwitchDriver, uuid: string, after: number, keys: strin
 }
 
 describe.skipIf(plan.kind === 'skip' || sippProblem !== undefined)('dynconf with a SIP phone (SIPp)', () => {
-  let env: E2eEnvironment | undefined;
   /** FreeSWITCH's SIP profile "internal", or why the scenarios cannot reach it. */
   let sip: { host: string; port: number } | { problem: string } = { problem: 'not looked up yet' };
-
-  beforeAll(async () => {
-    if (plan.kind === 'invalid') throw new Error(`end-to-end suite misconfigured: ${plan.problem}`);
-    env = await startEnvironment(plan);
-    process.stdout.write(`tests/container: ${env.description}\n`);
-    const ownFreeSwitch = plan.kind === 'container';
-    if (await sofiaProfileRunning(env.fs, 'internal', ownFreeSwitch ? 30_000 : 2000)) {
-      const host =
-        plan.kind === 'external' && plan.sipHost !== undefined
-          ? plan.sipHost
-          : (await env.fs.api('global_getvar sip_ip')).trim();
-      sip = { host, port: 5060 };
-    } else if (ownFreeSwitch) {
-      throw new Error(
-        `the suite's FreeSWITCH runs no SIP profile internal:\n${await env.fs.api('sofia status')}`,
-      );
-    } else {
-      sip = { problem: 'this FreeSWITCH has no SIP profile "internal" (freeswitch-config/minimal/)' };
-    }
-  }, SETUP_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await SipPhone.stopAll();
-    await env?.stop();
-  }, 60_000);
-
-  afterEach(async () => {
-    // A failed scenario must leave neither calls nor SIPp processes behind.
-    try {
-      if (env !== undefined && !env.fs.closed) {
-        await env.fs.hangupAll();
-        await waitAllClear(env.fs);
+  const environment = useEnvironment(plan, {
+    setUp: async (env) => {
+      const ownFreeSwitch = plan.kind === 'container';
+      if (await sofiaProfileRunning(env.fs, 'internal', ownFreeSwitch ? 30_000 : 2000)) {
+        const host =
+          plan.kind === 'external' && plan.sipHost !== undefined
+            ? plan.sipHost
+            : (await env.fs.api('global_getvar sip_ip')).trim();
+        sip = { host, port: 5060 };
+      } else if (ownFreeSwitch) {
+        throw new Error(
+          `the suite's FreeSWITCH runs no SIP profile internal:\n${await env.fs.api('sofia status')}`,
+        );
+      } else {
+        sip = { problem: 'this FreeSWITCH has no SIP profile "internal" (freeswitch-config/minimal/)' };
       }
-    } finally {
-      await SipPhone.stopAll();
-    }
-  }, 30_000);
+    },
+    // A failed scenario must leave no SIPp process behind either.
+    release: () => SipPhone.stopAll(),
+  });
 
   function the(): { fs: FreeSwitchDriver; pin: string; logDir: string } {
-    if (env === undefined) throw new Error('the end-to-end environment did not start');
+    const env = environment();
     return { fs: env.fs, pin: env.pin, logDir: env.logDir };
   }
 

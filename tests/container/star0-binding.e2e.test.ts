@@ -2,13 +2,13 @@
 // (freeswitch-config/minimal: a two-party call to 701 with bind_digit_action for *0) and presses *0 as RFC
 // 2833 telephone events: the binding keeps the keys and fires CUSTOM dynconf::star0, dynconf asks for the
 // PIN. The same keys injected with uuid_recv_dtmf reach no binding: the call goes on.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type E2eEnvironment, SETUP_TIMEOUT_MS, startEnvironment } from './support/environment.js';
+import { describe, expect, it } from 'vitest';
 import type { FreeSwitchDriver } from './support/freeswitch-driver.js';
-import { waitAllClear, waitBridged, waitInRoom, waitUntilCollecting } from './support/observe.js';
+import { waitBridged, waitInRoom, waitUntilCollecting } from './support/observe.js';
 import { pressOn } from './support/phones.js';
 import { planFromEnv } from './support/plan.js';
 import { SipPhone, sipPhoneProblem, waitSipLeg } from './support/sipp.js';
+import { useEnvironment } from './support/use-environment.js';
 
 const plan = await planFromEnv();
 const sippProblem = plan.kind === 'skip' ? undefined : sipPhoneProblem();
@@ -19,32 +19,13 @@ const SCENARIO_TIMEOUT_MS = 60_000;
 describe.skipIf(plan.kind === 'skip' || sippProblem !== undefined)(
   '*0 by digit binding on a real FreeSWITCH',
   () => {
-    let env: E2eEnvironment | undefined;
-
-    beforeAll(async () => {
-      if (plan.kind === 'invalid') throw new Error(`end-to-end suite misconfigured: ${plan.problem}`);
-      env = await startEnvironment(plan, { config: { star0: { detection: 'digit-binding' } } });
-      process.stdout.write(`tests/container: ${env.description}\n`);
-    }, SETUP_TIMEOUT_MS);
-
-    afterAll(async () => {
-      await SipPhone.stopAll();
-      await env?.stop();
-    }, 60_000);
-
-    afterEach(async () => {
-      try {
-        if (env !== undefined && !env.fs.closed) {
-          await env.fs.hangupAll();
-          await waitAllClear(env.fs);
-        }
-      } finally {
-        await SipPhone.stopAll();
-      }
-    }, 30_000);
+    const environment = useEnvironment(plan, {
+      config: { star0: { detection: 'digit-binding' } },
+      release: () => SipPhone.stopAll(),
+    });
 
     function the(): { fs: FreeSwitchDriver; pin: string } {
-      if (env === undefined) throw new Error('the end-to-end environment did not start');
+      const env = environment();
       return { fs: env.fs, pin: env.pin };
     }
 

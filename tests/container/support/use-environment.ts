@@ -12,10 +12,10 @@ export interface UseEnvironmentOptions {
   readonly eventLoopLagMs?: () => number;
   /** After the environment started (files to lay out, FreeSWITCH settings to change). */
   readonly setUp?: (env: E2eEnvironment) => Promise<void>;
-  /** Before the environment stops (undo what setUp did); also runs when setUp failed half-way. */
+  /** Before the environment stops, while FreeSWITCH is there (undo what setUp did). */
   readonly tearDown?: (env: E2eEnvironment) => Promise<void>;
-  /** After each test, before the calls are cleared (e.g. SIP phones to stop). */
-  readonly afterEachTest?: () => Promise<void>;
+  /** After each test, once its calls are cleared (even if clearing failed), and before the stop: e.g. SIP phones. */
+  readonly release?: () => Promise<void>;
 }
 
 export function useEnvironment(plan: E2ePlan, options: UseEnvironmentOptions = {}): () => E2eEnvironment {
@@ -33,6 +33,7 @@ export function useEnvironment(plan: E2ePlan, options: UseEnvironmentOptions = {
 
   afterAll(async () => {
     try {
+      await options.release?.();
       if (env !== undefined && !env.fs.closed) await options.tearDown?.(env);
     } finally {
       await env?.stop();
@@ -41,13 +42,13 @@ export function useEnvironment(plan: E2ePlan, options: UseEnvironmentOptions = {
 
   afterEach(async () => {
     try {
-      await options.afterEachTest?.();
-    } finally {
       // A failed scenario must not leave calls behind for the next one.
       if (env !== undefined && !env.fs.closed) {
         await env.fs.hangupAll();
         await waitAllClear(env.fs);
       }
+    } finally {
+      await options.release?.();
     }
   }, 30_000);
 
