@@ -110,7 +110,13 @@ export class ChannelTable {
    * hang-ups of the others were lost while the event socket was down.
    */
   retain(exists: (uuid: string) => boolean, read: number): void {
-    for (const [uuid, known] of this.#channels) if (known.touched < read && !exists(uuid)) this.#forget(uuid);
+    for (const [uuid, known] of this.#channels) {
+      if (known.touched >= read) continue;
+      if (!exists(uuid)) this.#forget(uuid);
+      // A "not marked" seen before the gap may be stale: the dialplan can mark a call after its first events
+      // (CHANNEL_CREATE carries none yet), and those events were lost. A later *0 asks FreeSWITCH again.
+      else if (known.star0 === false) known.star0 = undefined;
+    }
   }
 
   /** Forgets every channel (their hang-ups may be lost and nothing will read them again). */

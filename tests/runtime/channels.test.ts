@@ -75,4 +75,19 @@ describe('channel table', () => {
     table.observe(channelEvent('CHANNEL_HANGUP_COMPLETE', A, { 'Hangup-Cause': 'NORMAL_CLEARING' }));
     expect(table.leg(A)).toBeUndefined();
   });
+
+  it('after a gap in events, a "not marked" seen before it is forgotten (asked again); a mark or a fresh answer stays', () => {
+    const table = new ChannelTable();
+    const C = 'cccccccc-0000-4000-8000-000000000003';
+    // B's CHANNEL_CREATE came before its dialplan set dynconf_star0; the events after it were lost.
+    table.observe(channelEvent('CHANNEL_CREATE', A, { variable_dynconf_star0: 'enabled' }));
+    table.observe(channelEvent('CHANNEL_CREATE', B));
+    table.observe(channelEvent('CHANNEL_CREATE', C));
+    expect([table.star0(A), table.star0(B), table.star0(C)]).toEqual([true, false, false]);
+    const read = table.beginRead();
+    // C is seen again after the read began: what it says now is current.
+    table.observe(channelEvent('CHANNEL_ANSWER', C));
+    table.retain(() => true, read);
+    expect([table.star0(A), table.star0(B), table.star0(C)]).toEqual([true, undefined, false]);
+  });
 });
