@@ -43,6 +43,8 @@ export function loadTable(steps: readonly LoadStepResult[]): string {
   const rows = steps.map((s) => [
     `${s.sessions} × ${s.nodes}`,
     `${s.completed}/${s.sessions}`,
+    String(s.refused),
+    String(s.failed),
     f(s.reactionMs.p50, 2),
     f(s.reactionMs.p99, 2),
     f(s.reactionMs.max, 1),
@@ -56,6 +58,8 @@ export function loadTable(steps: readonly LoadStepResult[]): string {
     [
       'sessions × nodes',
       'done',
+      'refused',
+      'lost',
       'react p50 ms',
       'p99 ms',
       'max ms',

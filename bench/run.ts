@@ -82,7 +82,7 @@ async function main(): Promise<void> {
           controllerNodeFlags: profiled ? profileFlags(loadProfileDir) : [],
         });
         say(
-          `  ${step.completed}/${sessions} done in ${step.seconds.toFixed(1)} s, reaction p99 ${step.reactionMs.p99.toFixed(2)} ms`,
+          `  ${step.completed}/${sessions} done, ${step.refused} refused (busy), ${step.failed} lost, in ${step.seconds.toFixed(1)} s, reaction p99 ${step.reactionMs.p99.toFixed(2)} ms`,
         );
         if (step.errors.length > 0) say(`  errors: ${step.errors.join('; ')}`);
         load.push(step);

@@ -61,6 +61,23 @@ export function checkTargets(
   );
   const largest = Math.max(0, ...load.map((s) => s.sessions));
   const biggest = load.filter((s) => s.sessions === largest);
+  const heaviest = biggest.reduce<(typeof biggest)[number] | undefined>(
+    (a, b) => (a === undefined || b.nodes > a.nodes ? b : a),
+    undefined,
+  );
+  checks.push(
+    heaviest === undefined
+      ? {
+          target: 'overload: none lost (completed + refused = started)',
+          met: undefined,
+          detail: 'load not run',
+        }
+      : {
+          target: 'overload: none lost (completed + refused = started)',
+          met: heaviest.failed === 0 && heaviest.completed + heaviest.refused === heaviest.sessions,
+          detail: `${heaviest.sessions} × ${heaviest.nodes}: ${heaviest.completed} completed, ${heaviest.refused} refused, ${heaviest.failed} lost`,
+        },
+  );
   checks.push(
     biggest.length === 0
       ? { target: 'heap < 64 KB per session', met: undefined, detail: 'load not run' }

@@ -2,7 +2,7 @@
 // wait to be in the room, press 0, dial the invitee at the dial tone, wait for the private bridge, press
 // `**`, wait until both are in the room. Every step waits for the event that shows it happened.
 import type { SimCall, Simulator } from '../../src/simulator/index.js';
-import { type ChannelWaiters, isAddMember, isBridge, isExecute } from './waiters.js';
+import { type ChannelWaiters, isAddMember, isBridge, isExecute, isHangup } from './waiters.js';
 
 export interface FlowOptions {
   readonly accessNumber: string;
@@ -21,6 +21,9 @@ export interface FlowLegs {
 
 const collecting = isExecute('play_and_get_digits');
 
+/** How a flow ended: both in the room, or turned away at once by an overloaded controller (busy, hung up). */
+export type FlowEnd = 'completed' | 'refused';
+
 /** Runs the flow; `legs` gets each leg as soon as it exists (so a failed flow can still be hung up). */
 export async function runFlow1(
   sim: Simulator,
@@ -28,12 +31,20 @@ export async function runFlow1(
   from: string,
   options: FlowOptions,
   legs: (legs: FlowLegs) => void,
-): Promise<void> {
+): Promise<FlowEnd> {
   const { stepTimeoutMs: t, keyGapMs: gapMs } = options;
   const admin = await sim.placeCall({ from, to: options.accessNumber });
   legs({ admin, invitee: undefined });
   const id = admin.uuid;
-  await waiters.next(id, 'PIN prompt', collecting, t);
+  // The PIN prompt, or the controller's overload refusal: the busy prompt, then a hang-up for congestion.
+  const prompt = waiters.next(id, 'PIN prompt', collecting, t).then(() => 'prompt' as const);
+  const turnedAway = waiters
+    .next(id, 'turned away', isHangup('NORMAL_CIRCUIT_CONGESTION'), t)
+    .then(() => 'refused' as const);
+  // The one that loses times out later: nobody waits for it any more.
+  prompt.catch(() => {});
+  turnedAway.catch(() => {});
+  if ((await Promise.race([prompt, turnedAway])) === 'refused') return 'refused';
   const joined = waiters.next(id, 'room join', isAddMember, t);
   await admin.press(`${options.pin}#`, { gapMs });
   await joined;
@@ -51,4 +62,5 @@ export async function runFlow1(
   const inviteeIn = waiters.next(inviteeUuid, 'invitee in the room', isAddMember, t);
   await admin.press('**', { gapMs });
   await Promise.all([adminBack, inviteeIn]);
+  return 'completed';
 }

@@ -64,6 +64,7 @@ export class LoadRig {
     );
     return {
       ok: results.reduce((n, r) => n + r.ok, 0),
+      refused: results.reduce((n, r) => n + r.refused, 0),
       failed: results.reduce((n, r) => n + r.failed, 0),
       errors: results.flatMap((r) => r.errors).slice(0, 5),
       flowMs: results.flatMap((r) => r.flowMs),

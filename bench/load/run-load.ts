@@ -7,6 +7,9 @@ export interface LoadStepResult {
   readonly sessions: number;
   readonly nodes: number;
   readonly completed: number;
+  /** Turned away at once by the controller's overload guard (busy prompt, hung up): not lost. */
+  readonly refused: number;
+  /** Lost: neither completed nor refused (a step timed out, a call failed). */
   readonly failed: number;
   readonly errors: readonly string[];
   /** From the first call to the last administrator back in the room with the invitee, s. */
@@ -58,6 +61,7 @@ export async function runLoadStep(options: LoadStepOptions): Promise<LoadStepRes
       sessions: options.sessions,
       nodes: options.nodes,
       completed: ran.ok,
+      refused: ran.refused,
       failed: ran.failed,
       errors: ran.errors,
       seconds,

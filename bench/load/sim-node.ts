@@ -13,7 +13,7 @@ export type SimNodeCommand =
 
 export type SimNodeMessage =
   | { type: 'ready'; port: number }
-  | { type: 'ran'; ok: number; failed: number; errors: string[]; flowMs: number[] }
+  | { type: 'ran'; ok: number; refused: number; failed: number; errors: string[]; flowMs: number[] }
   | { type: 'hung-up'; channelsLeft: number };
 
 export const ACCESS_NUMBER = '900';
@@ -35,6 +35,7 @@ async function run(command: Extract<SimNodeCommand, { type: 'run' }>): Promise<v
   const errors: string[] = [];
   const flowMs: number[] = [];
   let ok = 0;
+  let refused = 0;
   const started: Promise<void>[] = [];
   for (let i = 0; i < command.sessions; i++) {
     const delay = command.sessions > 1 ? (i * command.rampMs) / (command.sessions - 1) : 0;
@@ -43,7 +44,7 @@ async function run(command: Extract<SimNodeCommand, { type: 'run' }>): Promise<v
         const t0 = performance.now();
         let legs: FlowLegs | undefined;
         try {
-          await runFlow1(
+          const end = await runFlow1(
             sim,
             waiters,
             String(command.firstCaller + i),
@@ -58,8 +59,11 @@ async function run(command: Extract<SimNodeCommand, { type: 'run' }>): Promise<v
               legs = l;
             },
           );
-          ok++;
-          flowMs.push(performance.now() - t0);
+          if (end === 'refused') refused++;
+          else {
+            ok++;
+            flowMs.push(performance.now() - t0);
+          }
         } catch (err) {
           if (errors.length < 5) errors.push(err instanceof Error ? err.message : String(err));
         } finally {
@@ -69,7 +73,7 @@ async function run(command: Extract<SimNodeCommand, { type: 'run' }>): Promise<v
     );
   }
   await Promise.all(started);
-  send({ type: 'ran', ok, failed: command.sessions - ok, errors, flowMs });
+  send({ type: 'ran', ok, refused, failed: command.sessions - ok - refused, errors, flowMs });
 }
 
 async function hangupAll(): Promise<void> {

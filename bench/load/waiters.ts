@@ -61,3 +61,5 @@ export const isAddMember = (e: SimEvent) =>
   e.name === 'CUSTOM' && e.subclass === 'conference::maintenance' && e.get('Action') === 'add-member';
 export const isBridge = (e: SimEvent) => e.name === 'CHANNEL_BRIDGE';
 export const isDestroy = (e: SimEvent) => e.name === 'CHANNEL_DESTROY';
+export const isHangup = (cause: string) => (e: SimEvent) =>
+  e.name === 'CHANNEL_HANGUP' && e.get('Hangup-Cause') === cause;
