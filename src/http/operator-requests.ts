@@ -67,9 +67,7 @@ export class OperatorRequests {
 
   /** Sends the administrator back to the room (`*#`). */
   returnAdministrator(room: string, uuid: string): Outcome<{ readonly uuid: string; readonly room: string }> {
-    const result = this.#o.desk.returnAdministrator(uuid);
-    if (result.ok && result.value.room !== room) return refused(404, `no administrator ${uuid} in ${room}`);
-    return notConnected(this.#o.connection()) ?? outcomeOf(result, 202);
+    return notConnected(this.#o.connection()) ?? outcomeOf(this.#o.desk.returnAdministrator(uuid, room), 202);
   }
 
   async member(room: string, member: number, action: MemberAction): Promise<Outcome<ControlResult>> {

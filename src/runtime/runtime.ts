@@ -136,7 +136,7 @@ export class Runtime {
     this.#operatorCalls.onReport((report) => this.#audit?.operatorCall(report));
     this.operator = new Desk({
       calls: this.#operatorCalls,
-      administrators: { returnAdministrator: (uuid) => this.#returnAdministrator(uuid) },
+      administrators: { returnAdministrator: (uuid, room) => this.#returnAdministrator(uuid, room) },
       channels: this.#channels,
       commander: this.#commander,
       logger: options.logger,
@@ -292,14 +292,7 @@ export class Runtime {
       void refuseAccess(this.#commander, this.#logger, uuid);
       return;
     }
-    const admission = this.#overload.admit();
-    if (!admission.ok) {
-      this.#counters.overloadRefusals++;
-      const { lagMs, pendingCommands, reason } = admission;
-      this.#logger.warn(
-        { adminUuid: uuid, reason, lagMs: Math.round(lagMs), pendingCommands },
-        'overloaded: access caller turned away with the busy prompt',
-      );
+    if (this.#overloaded(uuid, 'overloaded: access caller turned away with the busy prompt')) {
       const prompt = this.#tenantOf(callerOf(channel).context).settings.prompts.busy;
       turnAway(this.#commander, this.#logger, uuid, prompt);
       return;
@@ -341,15 +334,7 @@ export class Runtime {
       this.#logger.info({ adminUuid: presser.uuid }, 'shutting down: *0 ignored, the call goes on');
       return;
     }
-    const admission = this.#overload.admit();
-    if (!admission.ok) {
-      this.#counters.overloadRefusals++;
-      this.#logger.warn(
-        { adminUuid: presser.uuid, reason: admission.reason },
-        'overloaded: *0 ignored, the call goes on',
-      );
-      return;
-    }
+    if (this.#overloaded(presser.uuid, 'overloaded: *0 ignored, the call goes on')) return;
     this.#counters.escalations++;
     this.#createSession({
       flow: 'escalation',
@@ -417,11 +402,24 @@ export class Runtime {
     return session;
   }
 
+  /** True when the overload guard refuses a new session now: counted and logged with what was over its bound. */
+  #overloaded(adminUuid: string, message: string): boolean {
+    const admission = this.#overload.admit();
+    if (admission.ok) return false;
+    this.#counters.overloadRefusals++;
+    const { lagMs, pendingCommands, reason } = admission;
+    this.#logger.warn({ adminUuid, reason, lagMs: Math.round(lagMs), pendingCommands }, message);
+    return true;
+  }
+
   /** The operator sends an administrator back to the room, as `*#` would (only while they call someone). */
-  #returnAdministrator(uuid: string): OperatorResult<{ readonly uuid: string; readonly room: string }> {
+  #returnAdministrator(
+    uuid: string,
+    room: string,
+  ): OperatorResult<{ readonly uuid: string; readonly room: string }> {
     const session = this.#registry.sessionOf(uuid);
-    if (session === undefined || session.adminUuid !== uuid)
-      return refusal('not-found', `no administrator on ${uuid}`);
+    if (session === undefined || session.adminUuid !== uuid || session.room !== room)
+      return refusal('not-found', `no administrator ${uuid} in ${room}`);
     const { state } = session.machine();
     if (!state.startsWith('invitation'))
       return refusal('conflict', `the administrator is not calling anyone now (${state})`);

@@ -69,6 +69,12 @@ describe('operator controls', () => {
 
     await phones.enterNumber(admin, '803');
     await phones.sessionState(admin.uuid, 'invitation.ringing');
+    await r.until(() => ringing(r, '803'), '803 ringing');
+    // Named with another room: 404, and nothing is done to the call.
+    const elsewhere = await r.post(`/api/rooms/room-a/administrators/${admin.uuid}/return`);
+    expect(elsewhere.status).toBe(404);
+    expect(phones.session(admin.uuid)?.state).toBe('invitation.ringing');
+    expect(ringing(r, '803')).toBe(true);
     const back = await r.post(path);
     expect(back.status).toBe(202);
     expect(await json(back)).toEqual({ uuid: admin.uuid, room });

@@ -35,10 +35,13 @@ export interface OperatorDesk {
     uuid: string,
   ): OperatorResult<{ readonly uuid: string; readonly room: string }>;
   /**
-   * The administrator on leg `uuid` gives up the call they are making or end their private talk and go
-   * back to the room, as if they pressed `*#`.
+   * The administrator on leg `uuid`, whose room is `room`, gives up the call they are making or ends their
+   * private talk and goes back to the room, as if they pressed `*#`.
    */
-  returnAdministrator(uuid: string): OperatorResult<{ readonly uuid: string; readonly room: string }>;
+  returnAdministrator(
+    uuid: string,
+    room: string,
+  ): OperatorResult<{ readonly uuid: string; readonly room: string }>;
   /** The room is gone for good: calls still ringing into it are hung up. */
   roomGone(room: string): void;
   member(room: string, member: number, action: MemberAction): Promise<OperatorResult<ControlResult>>;
@@ -53,7 +56,10 @@ export interface OperatorDesk {
 
 /** What the desk may ask of the administrators' sessions (the runtime's; none for a desk of its own). */
 export interface AdministratorControls {
-  returnAdministrator(uuid: string): OperatorResult<{ readonly uuid: string; readonly room: string }>;
+  returnAdministrator(
+    uuid: string,
+    room: string,
+  ): OperatorResult<{ readonly uuid: string; readonly room: string }>;
 }
 
 export interface DeskParts {
@@ -85,8 +91,8 @@ export class Desk implements OperatorDesk {
     return this.#p.calls.cancel(room, uuid);
   }
 
-  returnAdministrator(uuid: string) {
-    return this.#p.administrators.returnAdministrator(uuid);
+  returnAdministrator(uuid: string, room: string) {
+    return this.#p.administrators.returnAdministrator(uuid, room);
   }
 
   roomGone(room: string): void {
