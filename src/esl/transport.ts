@@ -1,11 +1,10 @@
 // The socket under the connection: connects (and reconnects, see reconnect.ts for how often), frames the
-// byte stream with esl-lite's FreeSwitchParser (patched for framing in patches/esl-lite+3.2.0.patch), and
-// hands each frame on by its Content-Type: the auth request and the replies to the session (connection.ts,
+// byte stream (framer.ts) as each read comes in, and hands each frame on by its Content-Type: the auth request and the replies to the session (connection.ts,
 // reply-queue.ts), events straight to the decoder. It knows nothing of commands beyond writing their bytes.
 import { connect as netConnect, type Socket } from 'node:net';
-import { FreeSwitchParser, FreeSwitchParserFramingError } from 'esl-lite';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../log.js';
+import { EslFramer, type Frame, FramingError } from './framer.js';
 import { type Backoff, jitteredDelay } from './reconnect.js';
 
 export { type Backoff, retryDelay } from './reconnect.js';
@@ -34,7 +33,7 @@ export interface TransportHooks {
   otherFrame(contentType: string | undefined, body: Buffer): void;
   /**
    * The byte stream is not event-socket framing (a header block that never ends, a Content-Length that is
-   * not a number or is over the limit: the patched parser's FreeSwitchParserFramingError). The socket is
+   * not a number or is over the limit: the framer's FramingError). The socket is
    * closed right after, and the next connection attempt backs off as after a failure.
    */
   framingError(reason: string): void;
@@ -171,43 +170,58 @@ export class EslTransport {
     socket.on('error', (err) => logger.debug({ err }, 'event socket error'));
     hooks.socketOpened();
     let framingError = false;
-    try {
-      for await (const frame of FreeSwitchParser(socket, logger)) {
-        if (frame instanceof Error) continue; // bytes left over when the socket closed
-        const { headers, body } = frame;
-        switch (headers.contentType) {
-          case 'auth/request':
-            hooks.authRequested();
-            break;
-          case 'command/reply':
-            hooks.reply({ type: 'command/reply', text: headers.replyText });
-            break;
-          case 'api/response':
-            hooks.reply({ type: 'api/response', body });
-            break;
-          case 'text/event-json':
-            hooks.eventBody(body, true);
-            break;
-          case 'text/event-plain':
-            hooks.eventBody(body, false);
-            break;
-          default:
-            hooks.otherFrame(headers.contentType, body);
+    const framer = new EslFramer();
+    // Frames are handed on synchronously, as each read comes in: no promise per frame.
+    socket.on('data', (chunk: Buffer) => {
+      framer.push(chunk);
+      try {
+        for (let frame = framer.next(); frame !== undefined; frame = framer.next()) {
+          if (frame instanceof FramingError) {
+            framingError = true;
+            hooks.framingError(frame.message);
+            socket.destroy();
+            return;
+          }
+          this.#deliver(frame);
         }
+      } catch (err) {
+        logger.debug({ err }, 'event socket read ended with an error');
+        socket.destroy();
       }
-    } catch (err) {
-      if (err instanceof FreeSwitchParserFramingError) {
-        framingError = true;
-        hooks.framingError(err.message);
-      } else logger.debug({ err }, 'event socket read ended with an error');
-    } finally {
-      this.#socket = undefined;
-      socket.destroy();
-      hooks.socketClosed();
-    }
+    });
+    await new Promise<void>((resolve) => {
+      if (socket.closed) resolve();
+      else socket.once('close', () => resolve());
+    });
+    this.#socket = undefined;
+    hooks.socketClosed();
     // A peer that authenticates and then sends garbage is a failure too: its reconnections back off.
     if (this.#refused) return 'refused';
     return this.#authenticated && !framingError ? 'authenticated' : 'failed';
+  }
+
+  #deliver(frame: Frame): void {
+    const hooks = this.#options.hooks;
+    const contentType = frame.headers.get('Content-Type');
+    switch (contentType) {
+      case 'auth/request':
+        hooks.authRequested();
+        break;
+      case 'command/reply':
+        hooks.reply({ type: 'command/reply', text: frame.headers.get('Reply-Text') });
+        break;
+      case 'api/response':
+        hooks.reply({ type: 'api/response', body: frame.body });
+        break;
+      case 'text/event-json':
+        hooks.eventBody(frame.body, true);
+        break;
+      case 'text/event-plain':
+        hooks.eventBody(frame.body, false);
+        break;
+      default:
+        hooks.otherFrame(contentType, frame.body);
+    }
   }
 
   /** One connection attempt: the socket, or why it failed (refused, timed out, ended by end()). */

@@ -1,13 +1,14 @@
-// Property-based tests of esl-lite's FreeSwitchParser as dynconf patches it (patches/esl-lite+3.2.0.patch):
-// whatever bytes arrive, in whatever chunks, the parser either yields well-formed frames or stops with a
-// FreeSwitchParserFramingError; it never throws anything else and never buffers more than its limits
-// (a header block that never ends, a Content-Length of 2 GB, negative or not a number: stop at once).
+// Property-based tests of the framers: dynconf's EslFramer (src/esl/framer.ts) and esl-lite's
+// FreeSwitchParser as dynconf patches it (patches/esl-lite+3.2.0.patch). Whatever bytes arrive, in
+// whatever chunks, a framer either yields well-formed frames or stops with a framing error; it never
+// throws anything else and never buffers more than its limits (a header block that never ends, a
+// Content-Length of 2 GB, negative or not a number: stop at once); and they all make the same of any bytes.
 import { FreeSwitchParserLimits } from 'esl-lite';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FRAMER_LIMITS } from '../../src/esl/framer.js';
 import {
   bodyBytes,
-  CJS,
   chunking,
   ESM,
   encodeFrame,
@@ -72,7 +73,7 @@ const garbage = fc
   )
   .map((parts) => Buffer.concat(parts));
 
-describe('FreeSwitchParser: well-formed frames in any chunking', () => {
+describe('Framers: well-formed frames in any chunking', () => {
   it.each(PARSERS)(
     '$build: yields exactly the frames sent (any headers, any body bytes)',
     async ({ parser }) => {
@@ -85,41 +86,43 @@ describe('FreeSwitchParser: well-formed frames in any chunking', () => {
     },
   );
 
-  it('a truncated stream yields the complete frames only; the partial one is reported as left over', async () => {
-    const { parser } = ESM;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(wireFrame, { minLength: 1, maxLength: 6 }).chain((frames) => {
-          const wire = encodeFrames(frames);
-          return fc.tuple(
-            fc.constant(frames),
-            fc.integer({ min: 0, max: wire.length }),
-            chunking(wire.length),
-          );
-        }),
-        async ([frames, cut, cuts]) => {
-          const wire = encodeFrames(frames);
-          const prefix = wire.subarray(0, cut);
-          let end = 0;
-          const complete = frames.filter((frame) => {
-            end += encodeFrame(frame).length;
-            return end <= cut;
-          });
-          const outcome = await parse(
-            parser,
-            splitAt(
-              prefix,
-              cuts.filter((c) => c < cut),
-            ),
-          );
-          expectFrames(outcome, complete);
-          const after = cut - encodeFrames(complete).length;
-          expect(outcome.leftOver ?? 0).toBeLessThanOrEqual(after);
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
+  it.each(PARSERS)(
+    '$build: a truncated stream yields the complete frames only; the partial one is reported as left over',
+    async ({ parser }) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(wireFrame, { minLength: 1, maxLength: 6 }).chain((frames) => {
+            const wire = encodeFrames(frames);
+            return fc.tuple(
+              fc.constant(frames),
+              fc.integer({ min: 0, max: wire.length }),
+              chunking(wire.length),
+            );
+          }),
+          async ([frames, cut, cuts]) => {
+            const wire = encodeFrames(frames);
+            const prefix = wire.subarray(0, cut);
+            let end = 0;
+            const complete = frames.filter((frame) => {
+              end += encodeFrame(frame).length;
+              return end <= cut;
+            });
+            const outcome = await parse(
+              parser,
+              splitAt(
+                prefix,
+                cuts.filter((c) => c < cut),
+              ),
+            );
+            expectFrames(outcome, complete);
+            const after = cut - encodeFrames(complete).length;
+            expect(outcome.leftOver ?? 0).toBeLessThanOrEqual(after);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+  );
 
   it('keeps NUL bytes and invalid UTF-8 in bodies byte for byte, and survives them in headers', async () => {
     for (const { parser } of PARSERS) {
@@ -146,7 +149,7 @@ describe('FreeSwitchParser: well-formed frames in any chunking', () => {
   });
 });
 
-describe('FreeSwitchParser: hostile bytes', () => {
+describe('Framers: hostile bytes', () => {
   it.each(PARSERS)(
     '$build: random bytes in random chunks: frames or a framing error, nothing else; never more buffered than the limits',
     async ({ parser }) => {
@@ -173,24 +176,27 @@ describe('FreeSwitchParser: hostile bytes', () => {
     },
   );
 
-  it('both builds make the same of the same bytes', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        garbage.chain((b) => fc.tuple(fc.constant(b), chunking(b.length))),
-        async ([b, cuts]) => {
-          const summary = (o: ParseOutcome) => ({
-            frames: o.frames.map((f) => [f.headers.get('Content-Type'), f.body.toString('hex')]),
-            leftOver: o.leftOver,
-            error: o.framingError?.message,
-          });
-          const a = await parse(ESM.parser, splitAt(b, cuts), SMALL);
-          const c = await parse(CJS.parser, splitAt(b, cuts), SMALL);
-          expect(summary(c)).toEqual(summary(a));
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
+  it.each(PARSERS.filter((b) => b !== ESM))(
+    '$build makes the same of the same bytes as esl-lite esm',
+    async ({ parser }) => {
+      await fc.assert(
+        fc.asyncProperty(
+          garbage.chain((b) => fc.tuple(fc.constant(b), chunking(b.length))),
+          async ([b, cuts]) => {
+            const summary = (o: ParseOutcome) => ({
+              frames: o.frames.map((f) => [f.headers.get('Content-Type'), f.body.toString('hex')]),
+              leftOver: o.leftOver,
+              error: o.framingError?.message,
+            });
+            const a = await parse(ESM.parser, splitAt(b, cuts), SMALL);
+            const c = await parse(parser, splitAt(b, cuts), SMALL);
+            expect(summary(c)).toEqual(summary(a));
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
 
   it.each(PARSERS)(
     '$build: a header block that never ends (MBs without a blank line): stops after at most its limit plus one chunk',
@@ -206,39 +212,42 @@ describe('FreeSwitchParser: hostile bytes', () => {
     },
   );
 
-  it('property: an unterminated header block after any valid frames: those frames, then a stop within the limit plus one chunk', async () => {
-    const { parser } = ESM;
-    const limits = { maxHeaderBytes: 2048, maxBodyBytes: 1024 };
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(wireFrame, { maxLength: 4 }),
-        fc.integer({ min: 1, max: 300 }),
-        fc.uint8Array({ minLength: 1, maxLength: 50 }),
-        async (frames, chunkSize, filler) => {
-          // Filler without a blank line: newlines only ever single.
-          const line = Buffer.from(filler).map((b) => (b === 0x0a ? 0x20 : b));
-          line[line.length - 1] = 0x0a;
-          const tail = Buffer.concat([Buffer.from('x'), line]);
-          const wire = encodeFrames(frames);
-          async function* source() {
-            for (let pos = 0; pos < wire.length; pos += chunkSize) yield wire.subarray(pos, pos + chunkSize);
-            for (let i = 0; i < 100_000; i++) yield tail;
-          }
-          const outcome = await parse(parser, source(), limits);
-          expect(outcome.frames.map((f) => f.body.toString('hex'))).toEqual(
-            frames.map((f) => f.body.toString('hex')),
-          );
-          expect(outcome.framingError?.message).toBe(
-            `no end of headers within ${limits.maxHeaderBytes} bytes`,
-          );
-          expect(outcome.pulledSinceLastFrame).toBeLessThanOrEqual(
-            limits.maxHeaderBytes + chunkSize + tail.length,
-          );
-        },
-      ),
-      { numRuns: 150 },
-    );
-  });
+  it.each(PARSERS)(
+    '$build: property: an unterminated header block after any valid frames: those frames, then a stop within the limit plus one chunk',
+    async ({ parser }) => {
+      const limits = { maxHeaderBytes: 2048, maxBodyBytes: 1024 };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(wireFrame, { maxLength: 4 }),
+          fc.integer({ min: 1, max: 300 }),
+          fc.uint8Array({ minLength: 1, maxLength: 50 }),
+          async (frames, chunkSize, filler) => {
+            // Filler without a blank line: newlines only ever single.
+            const line = Buffer.from(filler).map((b) => (b === 0x0a ? 0x20 : b));
+            line[line.length - 1] = 0x0a;
+            const tail = Buffer.concat([Buffer.from('x'), line]);
+            const wire = encodeFrames(frames);
+            async function* source() {
+              for (let pos = 0; pos < wire.length; pos += chunkSize)
+                yield wire.subarray(pos, pos + chunkSize);
+              for (let i = 0; i < 100_000; i++) yield tail;
+            }
+            const outcome = await parse(parser, source(), limits);
+            expect(outcome.frames.map((f) => f.body.toString('hex'))).toEqual(
+              frames.map((f) => f.body.toString('hex')),
+            );
+            expect(outcome.framingError?.message).toBe(
+              `no end of headers within ${limits.maxHeaderBytes} bytes`,
+            );
+            expect(outcome.pulledSinceLastFrame).toBeLessThanOrEqual(
+              limits.maxHeaderBytes + chunkSize + tail.length,
+            );
+          },
+        ),
+        { numRuns: 150 },
+      );
+    },
+  );
 
   const BAD_LENGTHS: Array<[string, string]> = [
     ['2^31', '2147483648'],
@@ -258,7 +267,7 @@ describe('FreeSwitchParser: hostile bytes', () => {
   ];
 
   it.each(BAD_LENGTHS)(
-    'Content-Length %s: a framing error before any body byte is read (both builds)',
+    'Content-Length %s: a framing error before any body byte is read (every framer)',
     async (_what, value) => {
       for (const { parser } of PARSERS) {
         const head = Buffer.from(`Content-Type: text/event-json\nContent-Length: ${value}\n\n`);
@@ -301,28 +310,31 @@ describe('FreeSwitchParser: hostile bytes', () => {
     }
   });
 
-  it('a Content-Length too small or too large for its body mis-frames what follows, within the limits, without a crash', async () => {
-    const { parser } = ESM;
-    await fc.assert(
-      fc.asyncProperty(
-        bodyBytes(200),
-        fc.integer({ min: -50, max: 300 }),
-        fc.array(wireFrame, { maxLength: 4 }),
-        async (body, delta, after) => {
-          const claimed = Math.max(0, body.length + delta);
-          const head = Buffer.from(`Content-Type: text/event-json\nContent-Length: ${claimed}\n\n`);
-          const wire = Buffer.concat([head, body, encodeFrames(after)]);
-          const outcome = await parse(parser, [wire], SMALL);
-          for (const frame of outcome.frames)
-            expect(frame.body.length).toBeLessThanOrEqual(SMALL.maxBodyBytes);
-          expect(outcome.leftOver ?? 0).toBeLessThanOrEqual(SMALL.maxBodyBytes);
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
+  it.each(PARSERS)(
+    '$build: a Content-Length too small or too large for its body mis-frames what follows, within the limits, without a crash',
+    async ({ parser }) => {
+      await fc.assert(
+        fc.asyncProperty(
+          bodyBytes(200),
+          fc.integer({ min: -50, max: 300 }),
+          fc.array(wireFrame, { maxLength: 4 }),
+          async (body, delta, after) => {
+            const claimed = Math.max(0, body.length + delta);
+            const head = Buffer.from(`Content-Type: text/event-json\nContent-Length: ${claimed}\n\n`);
+            const wire = Buffer.concat([head, body, encodeFrames(after)]);
+            const outcome = await parse(parser, [wire], SMALL);
+            for (const frame of outcome.frames)
+              expect(frame.body.length).toBeLessThanOrEqual(SMALL.maxBodyBytes);
+            expect(outcome.leftOver ?? 0).toBeLessThanOrEqual(SMALL.maxBodyBytes);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
 
-  it('the default limits: 64 KiB of headers, 32 MiB of body', () => {
+  it('the default limits: 64 KiB of headers, 32 MiB of body (the same in both)', () => {
     expect(FreeSwitchParserLimits).toEqual({ maxHeaderBytes: 65_536, maxBodyBytes: 33_554_432 });
+    expect(DEFAULT_FRAMER_LIMITS).toEqual(FreeSwitchParserLimits);
   });
 });

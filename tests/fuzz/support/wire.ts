@@ -1,6 +1,8 @@
 // Event-socket wire frames for fuzzing: a model of a frame, its bytes, generators of frames, garbage and
-// chunkings, and a driver that runs esl-lite's patched FreeSwitchParser (ESM or CommonJS build) over chunks
-// while counting how many bytes it pulled, so that tests can bound what it buffered.
+// chunkings, and a driver that runs a framer over chunks while counting how many bytes it pulled, so that
+// tests can bound what it buffered. The framers: dynconf's own (src/esl/framer.ts, what the controller
+// reads FreeSWITCH with) and esl-lite's patched FreeSwitchParser, ESM and CommonJS builds (what the
+// benchmark's esl-lite consumer and the security proxy use); all of them must make the same of any bytes.
 import { createRequire } from 'node:module';
 import {
   FreeSwitchParser,
@@ -8,9 +10,53 @@ import {
   type FreeSwitchParserNonEmptyBufferAtEndError,
 } from 'esl-lite';
 import fc from 'fast-check';
+import { DEFAULT_FRAMER_LIMITS, EslFramer, FramingError } from '../../../src/esl/framer.js';
 import { silentLogger } from '../../../src/log.js';
 
 export type Parser = typeof FreeSwitchParser;
+
+/** A frame as the tests read it, whichever framer made it. */
+export interface ParsedFrame {
+  readonly headers: { get(name: string): string | undefined };
+  readonly body: Buffer;
+}
+
+/** A framer run over a source of chunks, in esl-lite's shape: frames, then the bytes left over as an
+ * error value; a framing error is thrown (named FreeSwitchParserFramingError, as esl-lite's is). */
+export type Framing = (
+  source: AsyncIterable<Buffer>,
+  limits?: FreeSwitchParserLimitOptions,
+) => AsyncIterable<ParsedFrame | Error>;
+
+const eslLite =
+  (parser: Parser): Framing =>
+  (source, limits) =>
+    parser(source, silentLogger(), limits);
+
+/** dynconf's EslFramer, pushed each chunk as it comes and drained of whole frames after each. */
+export async function* dynconfFraming(
+  source: AsyncIterable<Buffer>,
+  limits?: FreeSwitchParserLimitOptions,
+): AsyncGenerator<ParsedFrame | Error> {
+  const framer = new EslFramer({ ...DEFAULT_FRAMER_LIMITS, ...limits });
+  for await (const chunk of source) {
+    framer.push(chunk);
+    for (let frame = framer.next(); frame !== undefined; frame = framer.next()) {
+      if (frame instanceof FramingError) {
+        const error = new Error(frame.message);
+        error.name = 'FreeSwitchParserFramingError';
+        throw error;
+      }
+      yield frame;
+    }
+  }
+  if (framer.pendingBytes > 0) {
+    const leftOver = new Error(`${framer.pendingBytes} bytes left over`) as Error & { buffer: Buffer };
+    leftOver.name = 'FreeSwitchParserNonEmptyBufferAtEndError';
+    leftOver.buffer = Buffer.alloc(framer.pendingBytes);
+    yield leftOver;
+  }
+}
 
 interface EslLiteModule {
   FreeSwitchParser: Parser;
@@ -20,13 +66,14 @@ const cjs = createRequire(import.meta.url)('esl-lite') as EslLiteModule;
 
 interface Build {
   readonly build: string;
-  readonly parser: Parser;
+  readonly parser: Framing;
 }
 
-export const ESM: Build = { build: 'esm', parser: FreeSwitchParser };
-export const CJS: Build = { build: 'cjs', parser: cjs.FreeSwitchParser };
-/** Both builds of the patched parser: they must behave the same. */
-export const PARSERS: readonly Build[] = [ESM, CJS];
+export const DYNCONF: Build = { build: 'dynconf EslFramer', parser: dynconfFraming };
+export const ESM: Build = { build: 'esl-lite esm', parser: eslLite(FreeSwitchParser) };
+export const CJS: Build = { build: 'esl-lite cjs', parser: eslLite(cjs.FreeSwitchParser) };
+/** Every framer: they must behave the same. */
+export const PARSERS: readonly Build[] = [DYNCONF, ESM, CJS];
 
 /** One frame as FreeSWITCH would send it: header lines (in order) and a body. */
 export interface WireFrame {
@@ -120,10 +167,7 @@ export function splitAt(buffer: Buffer, cuts: readonly number[]): Buffer[] {
 
 /** What the parser made of a stream. */
 export interface ParseOutcome {
-  readonly frames: Array<{
-    readonly headers: { get(name: string): string | undefined };
-    readonly body: Buffer;
-  }>;
+  readonly frames: ParsedFrame[];
   /** Bytes the parser held when the stream ended (FreeSwitchParserNonEmptyBufferAtEndError), if any. */
   readonly leftOver: number | undefined;
   /** The framing error that stopped it, if any. */
@@ -139,7 +183,7 @@ export interface ParseOutcome {
  * framing error is rethrown: a test that gets one has found a crash.
  */
 export async function parse(
-  parser: Parser,
+  parser: Framing,
   source: Iterable<Buffer> | AsyncIterable<Buffer>,
   limits?: FreeSwitchParserLimitOptions,
 ): Promise<ParseOutcome> {
@@ -156,7 +200,7 @@ export async function parse(
   let leftOver: number | undefined;
   let framingError: Error | undefined;
   try {
-    for await (const item of parser(counted(), silentLogger(), limits)) {
+    for await (const item of parser(counted(), limits)) {
       if (item instanceof Error) {
         // (The CommonJS build has its own class: compare by name.)
         if (item.name !== 'FreeSwitchParserNonEmptyBufferAtEndError') throw item;
