@@ -171,9 +171,12 @@ export class EslTransport {
     hooks.socketOpened();
     let framingError = false;
     const framer = new EslFramer();
-    // Frames are handed on synchronously, as each read comes in: no promise per frame.
-    socket.on('data', (chunk: Buffer) => {
-      framer.push(chunk);
+    let draining = false;
+    const drain = async () => {
+      draining = true;
+      // Handled from the microtask queue, not from the read's callback: commands written meanwhile are
+      // corked until it has emptied (transport.write()), and leave in one write.
+      await null;
       try {
         for (let frame = framer.next(); frame !== undefined; frame = framer.next()) {
           if (frame instanceof FramingError) {
@@ -183,11 +186,23 @@ export class EslTransport {
             return;
           }
           this.#deliver(frame);
+          // What a frame sets off (the command a reaction sends from its leg queue, the step waiting for
+          // this reply) gets two turns of the microtask queue before the next frame of the same read is
+          // handled, so it is not held up behind the rest of a big read.
+          await null;
+          await null;
         }
       } catch (err) {
         logger.debug({ err }, 'event socket read ended with an error');
         socket.destroy();
+      } finally {
+        draining = false;
       }
+    };
+    // Frames are cut out as each read comes in: no promise per frame beyond the two turns above.
+    socket.on('data', (chunk: Buffer) => {
+      framer.push(chunk);
+      if (!draining) void drain();
     });
     await new Promise<void>((resolve) => {
       if (socket.closed) resolve();
