@@ -11,12 +11,16 @@ export interface BenchArgs {
   readonly sessions: readonly number[];
   /** Simulator node counts to run each load step with. */
   readonly nodes: readonly number[];
+  /** Arrival rates of the capacity ramp, administrators/s, rising. */
+  readonly kneeRates: readonly number[];
+  /** Seconds of arrivals at each rate. */
+  readonly kneeWindowSeconds: number;
   /** Rounds of the latency part (each: one `**`, one `*#`, two answers). */
   readonly latencyRounds: number;
   readonly soak: boolean;
   readonly soakMinutes: number;
   readonly profile: boolean;
-  readonly only: 'all' | 'ingest' | 'load' | 'latency';
+  readonly only: 'all' | 'ingest' | 'load' | 'knee' | 'latency';
   readonly out: string;
   readonly help: boolean;
 }
@@ -27,8 +31,10 @@ export const USAGE = `npm run bench [-- options]
   --ingest-runs N     passes over the ingest consumers, best counts (default 2)
   --sessions a,b,c    administrator sessions per load step (default 100,1000,5000)
   --nodes a,b         simulator nodes per load step (default 1,3)
+  --knee-rates a,b,c  arrival rates of the capacity ramp, administrators/s (default 25,50,100,200,400,800)
+  --knee-window N     seconds of arrivals at each rate (default 4)
   --latency-rounds N  rounds of the latency part: one **, one *#, two answers each (default 200)
-  --only PART         run one part only: ingest, load or latency
+  --only PART         run one part only: ingest, load, knee or latency
   --soak              add the heap soak (repeated sessions, 10 minutes)
   --soak-minutes N    soak length (implies --soak)
   --profile           CPU-profile dynconf's ingest and the 1,000-session load step (.cpuprofile + summary)
@@ -53,6 +59,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     ingestRuns: 2,
     sessions: [100, 1000, 5000] as readonly number[],
     nodes: [1, 3] as readonly number[],
+    kneeRates: [25, 50, 100, 200, 400, 800] as readonly number[],
+    kneeWindowSeconds: 4,
     latencyRounds: 200,
     soak: false,
     soakMinutes: 10,
@@ -83,6 +91,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--nodes':
         args.nodes = list(flag, value());
         break;
+      case '--knee-rates':
+        args.kneeRates = list(flag, value());
+        break;
+      case '--knee-window':
+        args.kneeWindowSeconds = positiveInt(flag, value());
+        break;
       case '--latency-rounds':
         args.latencyRounds = positiveInt(flag, value());
         break;
@@ -99,8 +113,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       case '--only': {
         const part = value();
-        if (part !== 'ingest' && part !== 'load' && part !== 'latency')
-          throw new RangeError('--only: expected ingest, load or latency');
+        if (part !== 'ingest' && part !== 'load' && part !== 'knee' && part !== 'latency')
+          throw new RangeError('--only: expected ingest, load, knee or latency');
         args.only = part;
         break;
       }

@@ -1,6 +1,7 @@
 // The tables `npm run bench` prints.
 import type { IngestReport } from './ingest/run-ingest.js';
 import type { LatencyReport } from './latency/run-latency.js';
+import { type KneeReport, sustained, unloadedFlowMs } from './load/knee.js';
 import type { LoadStepResult } from './load/run-load.js';
 import type { MachineInfo } from './machine.js';
 import type { HotFunction } from './profile-summary.js';
@@ -71,6 +72,63 @@ export function loadTable(steps: readonly LoadStepResult[]): string {
     ],
     rows,
   );
+}
+
+export function kneeTable(report: KneeReport): string {
+  const unloaded = unloadedFlowMs(report.steps);
+  const rows = report.steps.map((s) => [
+    String(s.perSecond),
+    `${s.completed}/${s.started}`,
+    String(s.refused),
+    String(s.lost),
+    f(s.reactionMs.p50, 2),
+    f(s.reactionMs.p99, 2),
+    f(s.flowMs.p50 / 1000, 1),
+    f(s.controller.cpuCores, 2),
+    f(s.controller.lagP99Ms, 1),
+    f(s.simulator.cpuCores, 2),
+    f(s.simulator.lagP99Ms, 1),
+    sustained(s, unloaded) ? 'yes' : 'no',
+  ]);
+  return table(
+    [
+      'admins/s',
+      'done',
+      'refused',
+      'lost',
+      'react p50 ms',
+      'p99 ms',
+      'flow p50 s',
+      'ctrl cores',
+      'ctrl lag p99 ms',
+      'sim cores',
+      'sim lag p99 ms',
+      'sustained',
+    ],
+    rows,
+  );
+}
+
+const LIMIT_TEXT: Readonly<Record<string, string>> = {
+  controller: 'the controller',
+  simulator: 'the simulator',
+  both: 'both the controller and the simulator',
+  machine: "the machine's CPUs (controller and simulators together)",
+  neither: 'neither process saturated',
+  'not reached': 'not reached',
+};
+
+export function kneeText(report: KneeReport): string {
+  const knee =
+    report.kneePerSecond === undefined
+      ? `knee: below ${report.steps[0]?.perSecond ?? '?'} administrators/s (the first rate was not sustained)`
+      : `knee: ${report.kneePerSecond} administrators/s sustained (every one done, reaction p99 < 5 ms, callers not slowed)`;
+  const limit =
+    report.failedAtPerSecond === undefined
+      ? `limit: ${report.limit.detail}`
+      : `limited at ${report.failedAtPerSecond}/s by ${LIMIT_TEXT[report.limit.side] ?? report.limit.side}: ${report.limit.detail}`;
+  const capacity = `capacity from CPU per administrator: controller ${f(report.controllerPerCoreSecond, 0)}/s per core, simulator ${f(report.simulatorPerCoreSecond, 0)}/s per core`;
+  return [knee, limit, capacity].join('\n');
 }
 
 const REACTION_NAMES: Readonly<Record<string, string>> = {

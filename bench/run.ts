@@ -6,12 +6,15 @@ import { join, resolve } from 'node:path';
 import { parseArgs, USAGE } from './args.js';
 import { type IngestReport, runIngest } from './ingest/run-ingest.js';
 import { type LatencyReport, runLatency } from './latency/run-latency.js';
+import { type KneeReport, runKnee } from './load/knee.js';
 import { type LoadStepResult, runLoadStep } from './load/run-load.js';
 import { machineInfo } from './machine.js';
 import { type HotFunction, hotFunctions, readProfile } from './profile-summary.js';
 import {
   hotTable,
   ingestTable,
+  kneeTable,
+  kneeText,
   latencyTable,
   loadTable,
   machineText,
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
   const ingestProfileDir = resolve('bench/profiles/ingest');
   const loadProfileDir = resolve('bench/profiles/load');
 
-  const runs = (part: 'ingest' | 'load' | 'latency') => args.only === 'all' || args.only === part;
+  const runs = (part: 'ingest' | 'load' | 'knee' | 'latency') => args.only === 'all' || args.only === part;
   let ingest: IngestReport | undefined;
   if (runs('ingest')) {
     ingest = await runIngest({
@@ -90,6 +93,21 @@ async function main(): Promise<void> {
     }
   }
 
+  let knee: KneeReport | undefined;
+  if (runs('knee')) {
+    const nodes = Math.max(...args.nodes);
+    say(
+      `knee: administrators arriving at ${args.kneeRates.join(', ')}/s, ${args.kneeWindowSeconds} s each, on ${nodes} node(s)…`,
+    );
+    knee = await runKnee({
+      nodes,
+      rates: args.kneeRates,
+      windowSeconds: args.kneeWindowSeconds,
+      cpus: machine.nproc,
+      progress: say,
+    });
+  }
+
   let latency: LatencyReport | undefined;
   if (runs('latency')) {
     say(`latency: ${args.latencyRounds} rounds of **, *# and answers, one at a time…`);
@@ -109,7 +127,7 @@ async function main(): Promise<void> {
         load: runs('load') ? summarise(loadProfileDir) : undefined,
       }
     : undefined;
-  const targets = checkTargets(ingest, load, soak, latency);
+  const targets = checkTargets(ingest, load, soak, latency, knee);
 
   say('');
   if (ingest) {
@@ -122,6 +140,14 @@ async function main(): Promise<void> {
   if (load.length > 0) {
     say('Load: administrators doing flow 1 (PIN, dial 801 who answers, **), controller in its own process');
     say(loadTable(load));
+    say('');
+  }
+  if (knee) {
+    say(
+      `Capacity: administrators arriving at a rising rate (flow 1, ${knee.windowSeconds} s per rate, ${knee.nodes} simulator node(s), ${knee.cpus} CPUs shared)`,
+    );
+    say(kneeTable(knee));
+    say(kneeText(knee));
     say('');
   }
   if (latency) {
@@ -149,6 +175,7 @@ async function main(): Promise<void> {
     args,
     ingest,
     load,
+    knee,
     latency,
     soak,
     profiles,

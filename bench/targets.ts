@@ -1,6 +1,7 @@
 // The performance targets, checked against one run's figures (never in the test suite).
 import type { IngestReport } from './ingest/run-ingest.js';
 import type { LatencyReport } from './latency/run-latency.js';
+import type { KneeReport } from './load/knee.js';
 import type { LoadStepResult } from './load/run-load.js';
 import type { SoakResult } from './soak.js';
 
@@ -23,6 +24,7 @@ export function checkTargets(
   load: readonly LoadStepResult[],
   soak: SoakResult | undefined,
   latency?: LatencyReport,
+  knee?: KneeReport,
 ): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const dynconf = mbps(ingest, 'dynconf pipeline');
@@ -87,6 +89,22 @@ export function checkTargets(
           detail: biggest
             .map((s) => `${(s.heapBytesPerSession / KB).toFixed(1)} KB at ${s.sessions} × ${s.nodes} node(s)`)
             .join(', '),
+        },
+  );
+  const kneeTarget = 'knee: administrators/s with reaction p99 < 5 ms';
+  checks.push(
+    knee === undefined
+      ? { target: kneeTarget, met: undefined, detail: 'knee not run' }
+      : {
+          target: kneeTarget,
+          met: knee.kneePerSecond !== undefined,
+          detail:
+            (knee.kneePerSecond === undefined
+              ? `below ${knee.steps[0]?.perSecond ?? '?'}/s`
+              : `${knee.kneePerSecond}/s on ${knee.nodes} node(s)`) +
+            (knee.failedAtPerSecond === undefined
+              ? ', limit not reached'
+              : `; at ${knee.failedAtPerSecond}/s limited by ${knee.limit.side}`),
         },
   );
   for (const kind of ['**', '*#'] as const) {

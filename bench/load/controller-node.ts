@@ -8,12 +8,14 @@ import { type NodesController, startControllerNodes } from '../../src/controller
 import { EslConnection } from '../../src/esl/connection.js';
 import { createLogger, silentLogger } from '../../src/log.js';
 import { STAR0_SUBCLASS } from '../../src/runtime/escalation.js';
+import { type ProcessLoad, ProcessLoadMeter } from './process-load.js';
 
 export type ControllerCommand =
   | { type: 'start'; ports: number[]; pin: string }
   | { type: 'measure' }
   | { type: 'wait-idle'; timeoutMs: number }
   | { type: 'take-reactions' }
+  | { type: 'load' }
   | { type: 'exit' };
 
 export interface Measurement {
@@ -36,7 +38,8 @@ export type ControllerMessage =
   | { type: 'ready' }
   | { type: 'measured'; measurement: Measurement }
   | { type: 'idle'; sessionsLeft: number }
-  | { type: 'reactions'; ms: number[] };
+  | { type: 'reactions'; ms: number[] }
+  | { type: 'load'; load: ProcessLoad };
 
 const HOST = '127.0.0.1';
 const PASSWORD = 'ClueCon';
@@ -45,6 +48,7 @@ const send = (message: ControllerMessage) => process.send?.(message);
 let controller: NodesController | undefined;
 let connections: EslConnection[] = [];
 let reactions: number[] = [];
+const loadMeter = new ProcessLoadMeter();
 
 async function start(ports: number[], pin: string): Promise<void> {
   const parsed = parseConfig({
@@ -150,6 +154,9 @@ process.on('message', (command: ControllerCommand) => {
     case 'take-reactions':
       send({ type: 'reactions', ms: reactions });
       reactions = [];
+      break;
+    case 'load':
+      send({ type: 'load', load: loadMeter.sample() });
       break;
     case 'exit':
       void controller?.stop().then(() => process.exit(0));

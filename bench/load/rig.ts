@@ -3,6 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { exited, forkBench, nextMessage } from '../child.js';
 import type { ControllerCommand, ControllerMessage, Measurement } from './controller-node.js';
+import type { ProcessLoad } from './process-load.js';
 import type { SimNodeCommand, SimNodeMessage } from './sim-node.js';
 
 export const ADMIN_PIN = '8642097531';
@@ -43,6 +44,17 @@ export class LoadRig {
     tell<ControllerCommand>(this.controller, { type: 'measure' });
     return (await nextMessage(this.controller, byType<ControllerMessage, 'measured'>('measured')))
       .measurement;
+  }
+
+  /** CPU and event-loop lag of every process (the lag since the previous call). */
+  async loads(): Promise<{ controller: ProcessLoad; nodes: ProcessLoad[] }> {
+    const ask = async (child: ChildProcess) => {
+      const answer = nextMessage(child, byType<SimNodeMessage | ControllerMessage, 'load'>('load'));
+      child.send({ type: 'load' });
+      return (await answer).load;
+    };
+    const [controller, ...nodes] = await Promise.all([this.controller, ...this.nodes].map(ask));
+    return { controller: controller as ProcessLoad, nodes };
   }
 
   /** Runs `sessions` flows spread over the nodes, started over `rampMs`. */

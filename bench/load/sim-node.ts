@@ -4,17 +4,20 @@
 import { realClock } from '../../src/clock.js';
 import { type SimCall, startSimulator } from '../../src/simulator/index.js';
 import { type FlowLegs, runFlow1 } from './flow1.js';
+import { type ProcessLoad, ProcessLoadMeter } from './process-load.js';
 import { ChannelWaiters } from './waiters.js';
 
 export type SimNodeCommand =
   | { type: 'run'; sessions: number; firstCaller: number; rampMs: number; pin: string }
   | { type: 'hangup' }
+  | { type: 'load' }
   | { type: 'exit' };
 
 export type SimNodeMessage =
   | { type: 'ready'; port: number }
   | { type: 'ran'; ok: number; refused: number; failed: number; errors: string[]; flowMs: number[] }
-  | { type: 'hung-up'; channelsLeft: number };
+  | { type: 'hung-up'; channelsLeft: number }
+  | { type: 'load'; load: ProcessLoad };
 
 export const ACCESS_NUMBER = '900';
 export const INVITEE = '801';
@@ -29,6 +32,7 @@ const sim = await startSimulator({
 });
 sim.directory.set(INVITEE, { kind: 'answer', afterMs: 300 });
 const waiters = new ChannelWaiters(sim);
+const loadMeter = new ProcessLoadMeter();
 let calls: SimCall[] = [];
 
 async function run(command: Extract<SimNodeCommand, { type: 'run' }>): Promise<void> {
@@ -92,6 +96,7 @@ async function hangupAll(): Promise<void> {
 process.on('message', (command: SimNodeCommand) => {
   if (command.type === 'run') void run(command);
   else if (command.type === 'hangup') void hangupAll();
+  else if (command.type === 'load') send({ type: 'load', load: loadMeter.sample() });
   else if (command.type === 'exit') void sim.close().then(() => process.exit(0));
 });
 process.on('disconnect', () => process.exit(0));
