@@ -1,6 +1,7 @@
 // How busy one benchmark process is: its CPU time so far and how late its event loop ran since the last
 // sample (monitorEventLoopDelay), so a load table can say which process was the limit.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { LOOP_SAMPLE_MS, lateness } from '../../src/controller/loop-lag.js';
 
 export interface ProcessLoad {
   /** CPU time of the process so far (user + system), µs. */
@@ -10,14 +11,8 @@ export interface ProcessLoad {
   readonly lagMaxMs: number;
 }
 
-/** How often the event loop is sampled; each sample's delay counts this interval too, taken off here. */
-const RESOLUTION_MS = 10;
-
-/** How much later than asked a sample came, ms (the histogram holds the whole interval, ns). */
-const lateness = (intervalNs: number) => Math.max(0, intervalNs / 1e6 - RESOLUTION_MS);
-
 export class ProcessLoadMeter {
-  readonly #delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  readonly #delay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
 
   constructor() {
     this.#delay.enable();
