@@ -5,15 +5,11 @@
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inThreadExecutor, type SqlExecutor } from '../../src/history/index.js';
-import { harness, readAll, sessionStart, T0, tempDir } from './support.js';
+import { harness, readAll, sessionStart, T0, useTempHistory } from './support.js';
 
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  tmp = tempDir();
-});
-afterEach(() => tmp.remove());
+const tmp = useTempHistory();
 
 const isRoot = process.getuid?.() === 0;
 

@@ -1,9 +1,8 @@
 // The file's schema: versioned, migrated once, indexed for the filters; a file of a newer dynconf or one that
 // is not a database is never written to.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inThreadExecutor, openHistoryReader, SCHEMA_VERSION } from '../../src/history/index.js';
 import { migrate, schemaVersion } from '../../src/history/migrations.js';
 import { HistoryStore } from '../../src/history/store.js';
@@ -15,15 +14,12 @@ async function openAndClose(path: string, now = () => T0): Promise<void> {
   await store.end();
 }
 
-import { harness, sessionStart, T0, tempDir } from './support.js';
+import { harness, sessionStart, T0, useTempHistory } from './support.js';
 
-let tmp: ReturnType<typeof tempDir>;
-let path: string;
-beforeEach(() => {
-  tmp = tempDir();
-  path = join(tmp.dir, 'history.sqlite');
+let path = '';
+useTempHistory((files) => {
+  path = files.path;
 });
-afterEach(() => tmp.remove());
 
 describe('schema', () => {
   it('a new file gets every migration once, recorded in schema_version', async () => {

@@ -1,8 +1,7 @@
 // Every way a session and an invitation can end, for both flows and both sources, written through the
 // recorder (sessions, the operator's calls) and the feed (the keypad's invitations, from the events the
 // runtime sends the machine), read back from the file as `dynconf history` reads it.
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   FLOWS,
   INVITATION_OUTCOMES,
@@ -10,17 +9,14 @@ import {
   type InvitationOutcome,
   SESSION_OUTCOMES,
 } from '../../src/history/index.js';
-import { ev, harness, readAll, sessionStart, T0, tempDir, uuid } from './support.js';
+import { ev, harness, readAll, sessionStart, T0, useTempHistory, uuid } from './support.js';
 
 const S = 1000;
 
-let tmp: ReturnType<typeof tempDir>;
-let path: string;
-beforeEach(() => {
-  tmp = tempDir();
-  path = join(tmp.dir, 'history.sqlite');
+let path = '';
+useTempHistory((files) => {
+  path = files.path;
 });
-afterEach(() => tmp.remove());
 
 describe('sessions', () => {
   it.each(FLOWS.flatMap((flow) => SESSION_OUTCOMES.map((outcome) => [flow, outcome] as const)))(

@@ -1,18 +1,14 @@
 // The history outlives the controller: a new process opens the same file and finds everything written
 // before; a session rebuilt after the restart goes on in its row (its start kept, marked restored), and
 // the end of a leg placed before the restart closes that invitation.
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ev, harness, readAll, sessionStart, T0, tempDir, uuid } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { ev, harness, readAll, sessionStart, T0, useTempHistory, uuid } from './support.js';
 
 const S = 1000;
-let tmp: ReturnType<typeof tempDir>;
-let path: string;
-beforeEach(() => {
-  tmp = tempDir();
-  path = join(tmp.dir, 'history.sqlite');
+let path = '';
+useTempHistory((files) => {
+  path = files.path;
 });
-afterEach(() => tmp.remove());
 
 describe('across a restart', () => {
   it('a stopped controller’s history is there for the next one, which adds to it', async () => {

@@ -1,16 +1,12 @@
 // Retention: sessions and invitations older than history.retentionDays are deleted when the file is opened
 // and once a day after, in chunks (one per turn of the event loop), on the runtime's clock.
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DAY, ev, harness, readAll, sessionStart, T0, tempDir, uuid } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { DAY, ev, harness, readAll, sessionStart, T0, useTempHistory, uuid } from './support.js';
 
-let tmp: ReturnType<typeof tempDir>;
-let path: string;
-beforeEach(() => {
-  tmp = tempDir();
-  path = join(tmp.dir, 'history.sqlite');
+let path = '';
+useTempHistory((files) => {
+  path = files.path;
 });
-afterEach(() => tmp.remove());
 
 /** One session a day for `days` days before `end`, each with one invitation. */
 async function writeDays(days: number, end: number): Promise<void> {

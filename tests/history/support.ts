@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { SessionEvent } from '../../machines/index.js';
 import { ManualClock } from '../../src/clock.js';
 import {
@@ -27,6 +28,38 @@ export const DAY = 86_400_000;
 export function tempDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'dynconf-history-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The current test's temporary directory and the history file in it. */
+export interface TempHistory {
+  readonly dir: string;
+  readonly path: string;
+}
+
+/**
+ * A fresh temporary directory for every test of the calling file, removed after it; `onEach` gets it
+ * before each test (to set the file's own variables).
+ */
+export function useTempHistory(onEach?: (files: TempHistory) => void): TempHistory {
+  let current: { dir: string; remove(): void } | undefined;
+  const files: TempHistory = {
+    get dir() {
+      if (current === undefined) throw new Error('the temporary directory exists only during a test');
+      return current.dir;
+    },
+    get path() {
+      return join(files.dir, 'history.sqlite');
+    },
+  };
+  beforeEach(() => {
+    current = tempDir();
+    onEach?.(files);
+  });
+  afterEach(() => {
+    current?.remove();
+    current = undefined;
+  });
+  return files;
 }
 
 export interface LogLine {

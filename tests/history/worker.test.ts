@@ -4,17 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { openHistory, workerExecutor } from '../../src/history/index.js';
 import { silentLogger } from '../../src/log.js';
-import { ev, readAll, sessionStart, T0, tempDir, uuid } from './support.js';
+import { ev, readAll, sessionStart, T0, useTempHistory, uuid } from './support.js';
 
-let tmp: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  tmp = tempDir();
-});
-afterEach(() => tmp.remove());
+const tmp = useTempHistory();
 
 describe('the SQLite thread', () => {
   it('records and reads back through the worker (openHistory as the controller uses it)', async () => {

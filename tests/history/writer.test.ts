@@ -1,7 +1,7 @@
 // The writer never writes on the caller's turn: a record call queues, and the queue is written on a later
 // turn (the flush delay on the clock, or the next turn once a batch is full), one batch at a time.
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import {
   HistoryUnavailableError,
@@ -10,15 +10,12 @@ import {
   openHistory,
 } from '../../src/history/index.js';
 import { silentLogger } from '../../src/log.js';
-import { harness, readAll, sessionStart, T0, tempDir } from './support.js';
+import { harness, readAll, sessionStart, T0, useTempHistory } from './support.js';
 
-let tmp: ReturnType<typeof tempDir>;
-let path: string;
-beforeEach(() => {
-  tmp = tempDir();
-  path = join(tmp.dir, 'history.sqlite');
+let path = '';
+const tmp = useTempHistory((files) => {
+  path = files.path;
 });
-afterEach(() => tmp.remove());
 
 describe('writing off the caller’s turn', () => {
   it('a record call only queues; the flush delay on the clock writes it', async () => {
