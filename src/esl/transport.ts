@@ -1,6 +1,7 @@
 // The socket under the connection: connects (and reconnects, see reconnect.ts for how often), frames the
-// byte stream (framer.ts) as each read comes in, and hands each frame on by its Content-Type: the auth request and the replies to the session (connection.ts,
-// reply-queue.ts), events straight to the decoder. It knows nothing of commands beyond writing their bytes.
+// byte stream (framer.ts) as each read comes in, and hands each frame on by its Content-Type: the auth
+// request and the replies to the session (connection.ts, reply-queue.ts), events straight to the decoder.
+// It knows nothing of commands beyond writing their bytes.
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../log.js';
