@@ -17,6 +17,8 @@ export interface BenchArgs {
   readonly kneeWindowSeconds: number;
   /** Rounds of the latency part (each: one `**`, one `*#`, two answers). */
   readonly latencyRounds: number;
+  /** Rounds run first and not counted: the controller's code is compiled and its caches warm by then. */
+  readonly latencyWarmup: number;
   readonly soak: boolean;
   readonly soakMinutes: number;
   readonly profile: boolean;
@@ -34,6 +36,7 @@ export const USAGE = `npm run bench [-- options]
   --knee-rates a,b,c  arrival rates of the capacity ramp, administrators/s (default 25,50,100,200,400,800)
   --knee-window N     seconds of arrivals at each rate (default 4)
   --latency-rounds N  rounds of the latency part: one **, one *#, two answers each (default 200)
+  --latency-warmup N  rounds run before those, not counted (default 100)
   --only PART         run one part only: ingest, load, knee or latency
   --soak              add the heap soak (repeated sessions, 10 minutes)
   --soak-minutes N    soak length (implies --soak)
@@ -45,6 +48,12 @@ function positiveInt(flag: string, text: string | undefined): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n <= 0)
     throw new RangeError(`${flag}: expected a positive integer, got "${text}"`);
+  return n;
+}
+
+function nonNegativeInt(flag: string, text: string | undefined): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${flag}: expected an integer ≥ 0, got "${text}"`);
   return n;
 }
 
@@ -62,6 +71,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     kneeRates: [25, 50, 100, 200, 400, 800] as readonly number[],
     kneeWindowSeconds: 4,
     latencyRounds: 200,
+    latencyWarmup: 100,
     soak: false,
     soakMinutes: 10,
     profile: false,
@@ -99,6 +109,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       case '--latency-rounds':
         args.latencyRounds = positiveInt(flag, value());
+        break;
+      case '--latency-warmup':
+        args.latencyWarmup = nonNegativeInt(flag, value());
         break;
       case '--soak':
         args.soak = true;

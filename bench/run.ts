@@ -110,8 +110,10 @@ async function main(): Promise<void> {
 
   let latency: LatencyReport | undefined;
   if (runs('latency')) {
-    say(`latency: ${args.latencyRounds} rounds of **, *# and answers, one at a time…`);
-    latency = await runLatency(args.latencyRounds);
+    say(
+      `latency: ${args.latencyWarmup} rounds to warm up, then ${args.latencyRounds} rounds of **, *# and answers, one at a time…`,
+    );
+    latency = await runLatency(args.latencyRounds, args.latencyWarmup);
     if (latency.error !== undefined) say(`  error: ${latency.error}`);
   }
 
@@ -152,7 +154,7 @@ async function main(): Promise<void> {
   }
   if (latency) {
     say(
-      `Latency: event decoded → commands handed to the socket, one administrator at a time (${latency.rounds} rounds, ${latency.incomplete} incomplete)`,
+      `Latency: event decoded → commands handed to the socket, one administrator at a time (${latency.rounds} rounds after ${latency.warmupRounds} not counted, ${latency.incomplete} incomplete; simulator at a lower CPU priority)`,
     );
     say(latencyTable(latency));
     say('');

@@ -23,4 +23,5 @@ fi
 # The full command when the image was built WITH_DEMO=true, else the controller's alone (src/service-cli.ts).
 cli=/app/dist/src/cli.js
 [ -f "$cli" ] || cli=/app/dist/src/service-cli.js
-exec node "$cli" "$@"
+# --single-threaded-gc: src/service-node-flags.ts says why.
+exec node --single-threaded-gc "$cli" "$@"

@@ -3,6 +3,8 @@
 // records when each event was decoded and each command handed to the socket. Figures: event → first
 // command about the call, event → last command the reaction needs (both moves of `**`, the hang-up and the
 // move of `*#`, the bridge after an answer).
+
+import { SERVICE_NODE_FLAGS } from '../../src/service-node-flags.js';
 import { exited, forkBench, nextMessage } from '../child.js';
 import { ADMIN_PIN } from '../load/rig.js';
 import { type Distribution, distribution } from '../stats.js';
@@ -18,6 +20,8 @@ export interface LatencyFigures {
 
 export interface LatencyReport {
   readonly rounds: number;
+  /** Rounds run before the counted ones and not counted. */
+  readonly warmupRounds: number;
   readonly figures: readonly LatencyFigures[];
   /** Reactions whose commands were not all seen (0 in a clean run). */
   readonly incomplete: number;
@@ -31,24 +35,37 @@ const byType =
   (m: unknown) =>
     (m as M).type === type ? (m as Extract<M, { type: T }>) : undefined;
 
-export async function runLatency(rounds: number): Promise<LatencyReport> {
+export async function runLatency(rounds: number, warmupRounds: number): Promise<LatencyReport> {
   const node = forkBench('./latency/sim-node', []);
+  // Started as the service is (src/service-node-flags.ts), plus any flags given for a diagnosis.
   const controller = forkBench(
     './latency/controller-node',
     [],
-    (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    [...SERVICE_NODE_FLAGS, ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)],
   );
   try {
     const { port } = await nextMessage(node, byType<LatencySimMessage, 'ready'>('ready'));
     controller.send({ type: 'start', port, pin: ADMIN_PIN } satisfies LatencyControllerCommand);
     await nextMessage(controller, byType<LatencyControllerMessage, 'ready'>('ready'));
-    node.send({ type: 'run', rounds, pin: ADMIN_PIN } satisfies LatencySimCommand);
-    const ran = await nextMessage(node, byType<LatencySimMessage, 'ran'>('ran'));
-    controller.send({ type: 'take-reactions' } satisfies LatencyControllerCommand);
-    const { report } = await nextMessage(
-      controller,
-      byType<LatencyControllerMessage, 'reactions'>('reactions'),
-    );
+    const runRounds = async (count: number) => {
+      node.send({ type: 'run', rounds: count, pin: ADMIN_PIN } satisfies LatencySimCommand);
+      const ran = await nextMessage(node, byType<LatencySimMessage, 'ran'>('ran'));
+      controller.send({ type: 'take-reactions' } satisfies LatencyControllerCommand);
+      const { report } = await nextMessage(
+        controller,
+        byType<LatencyControllerMessage, 'reactions'>('reactions'),
+      );
+      return { ran, report };
+    };
+    // Warm-up: a controller that has run for a while has compiled the code of these reactions (V8 tiers a
+    // function up after many calls) and keeps its tables warm; a round a few hundred ms apart gets there
+    // slowly, so the first rounds measure the compiler rather than the controller.
+    if (warmupRounds > 0) {
+      const { ran } = await runRounds(warmupRounds);
+      if (ran.error !== undefined)
+        return { rounds, warmupRounds, figures: [], incomplete: 0, error: ran.error };
+    }
+    const { ran, report } = await runRounds(rounds);
     const figures = KINDS.map((kind) => {
       const of = report.reactions.filter((r) => r.kind === kind);
       return {
@@ -59,6 +76,7 @@ export async function runLatency(rounds: number): Promise<LatencyReport> {
     });
     return {
       rounds,
+      warmupRounds,
       figures,
       incomplete: report.incomplete,
       ...(ran.error === undefined ? {} : { error: ran.error }),

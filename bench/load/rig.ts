@@ -1,6 +1,7 @@
 // The running processes of one load step: simulator nodes (one process each, phones included) and the
 // controller in a process of its own, driven over IPC.
 import type { ChildProcess } from 'node:child_process';
+import { SERVICE_NODE_FLAGS } from '../../src/service-node-flags.js';
 import { exited, forkBench, nextMessage } from '../child.js';
 import type { ControllerCommand, ControllerMessage, Measurement } from './controller-node.js';
 import type { ProcessLoad } from './process-load.js';
@@ -25,7 +26,12 @@ export class LoadRig {
 
   static async start(nodeCount: number, controllerNodeFlags: readonly string[] = []): Promise<LoadRig> {
     const nodes = Array.from({ length: nodeCount }, () => forkBench('./load/sim-node', []));
-    const controller = forkBench('./load/controller-node', [], ['--expose-gc', ...controllerNodeFlags]);
+    // Started as the service is (src/service-node-flags.ts).
+    const controller = forkBench(
+      './load/controller-node',
+      [],
+      ['--expose-gc', ...SERVICE_NODE_FLAGS, ...controllerNodeFlags],
+    );
     const rig = new LoadRig(nodes, controller);
     try {
       const ports = await Promise.all(

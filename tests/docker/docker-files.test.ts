@@ -22,6 +22,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/index.js';
+import { SERVICE_NODE_FLAGS } from '../../src/service-node-flags.js';
 import { findAll, parseXml } from '../freeswitch-config/xml.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -336,10 +337,12 @@ describe('dynconf entry point', () => {
 
   it('starts the controller by default and passes other commands on (the service command: no demo build here)', () => {
     expect(run([], { DYNCONF_CONFIG: '/cfg/a.yaml' })).toBe(
-      'node /app/dist/src/service-cli.js start config=/cfg/a.yaml',
+      `node ${SERVICE_NODE_FLAGS.join(' ')} /app/dist/src/service-cli.js start config=/cfg/a.yaml`,
     );
     expect(run(['check-config', '/cfg/b.yaml'])).toMatch(
-      /^node \/app\/dist\/src\/service-cli\.js check-config \/cfg\/b\.yaml/,
+      new RegExp(
+        `^node ${SERVICE_NODE_FLAGS.join(' ')} /app/dist/src/service-cli\\.js check-config /cfg/b\\.yaml`,
+      ),
     );
   });
 
