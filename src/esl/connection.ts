@@ -41,6 +41,9 @@ import { EslTransport, type Reply } from './transport.js';
 export type { ConnectionState, LinkProblem, LinkStatus } from './link-status.js';
 export { DEFAULT_CUSTOM_SUBCLASSES, SUBSCRIBED_EVENTS } from './session.js';
 
+/** FreeSWITCH answers at once on accept; a peer silent this long is not an event socket at work. */
+const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+
 export interface StateChange {
   readonly state: ConnectionState;
   readonly previous: ConnectionState;
@@ -66,6 +69,8 @@ export interface EslConnectionOptions {
    * between attempts, at least 1 s): a host that drops packets is asked again as often as one that refuses.
    */
   connectTimeoutMs?: number;
+  /** From connecting to FreeSWITCH's answer to the password (default 10 s): a silent peer is left. */
+  handshakeTimeoutMs?: number;
   /** Time source for reconnect delays and command timeouts (default: the wall clock). */
   clock?: Clock;
   /**
@@ -158,6 +163,7 @@ export class EslConnection {
       host: options.host,
       port: options.port,
       connectTimeoutMs: options.connectTimeoutMs ?? Math.max(1000, backoff.maxMs),
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
       clock,
       backoff,
       random,
@@ -168,7 +174,7 @@ export class EslConnection {
         },
         authRequested: () => this.#session.begin(this.#replies, (ok, text) => this.#onAuthReply(ok, text)),
         reply: (reply) => this.#onReply(reply),
-        socketClosed: () => this.#onSocketClosed(),
+        socketClosed: (handshake) => this.#onSocketClosed(handshake),
         connectFailed: (error) => this.#onConnectFailed(error),
         eventBody: (body, json) => this.#onEventBody(body, json),
         otherFrame: (contentType) => this.#onOtherFrame(contentType),
@@ -409,7 +415,7 @@ export class EslConnection {
     this.#logger.warn({ type: reply.type }, 'FreeSWITCH sent a reply while no command was waiting for one');
   }
 
-  #onSocketClosed(): void {
+  #onSocketClosed(handshake: string | undefined): void {
     this.#replies.drop();
     if (this.#state === 'closed') return;
     if (this.#state === 'connected') {
@@ -417,7 +423,7 @@ export class EslConnection {
       this.#setState('reconnecting');
     } else if (!this.#answered) {
       // FreeSWITCH starting or stopping accepts and closes before the password is answered: still down.
-      this.#attemptFailed({ kind: 'unreachable', detail: 'closed before authentication' });
+      this.#attemptFailed({ kind: 'unreachable', detail: handshake ?? 'closed before authentication' });
     }
   }
 

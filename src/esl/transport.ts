@@ -24,8 +24,11 @@ export interface TransportHooks {
   authRequested(): void;
   /** A `command/reply` or an `api/response`. */
   reply(reply: Reply): void;
-  /** The socket closed (remote close, error, or our own end()). */
-  socketClosed(): void;
+  /**
+   * The socket closed (remote close, error, or our own end()). `handshake`: why we closed it ourselves
+   * before the session was answered (the peer was silent past `handshakeTimeoutMs`).
+   */
+  socketClosed(handshake?: string): void;
   /** A connection attempt failed (refused, timed out); the next one starts after `retryInMs`. */
   connectFailed(error: Error, attempt: number, retryInMs: number): void;
   /** A `text/event-json` (`json: true`) or `text/event-plain` body. */
@@ -50,6 +53,11 @@ export interface TransportOptions {
    * attempt then starts at once, so a silent host is asked again at this pace.
    */
   connectTimeoutMs: number;
+  /**
+   * From the connection to FreeSWITCH's answer to our password: a peer that accepts and then says nothing
+   * (not FreeSWITCH's event socket, or one that hangs) is closed after this long and asked again later.
+   */
+  handshakeTimeoutMs: number;
   clock: Clock;
   backoff: Required<Backoff>;
   /** Draws the jitter of each wait (values in [0, 1)). */
@@ -77,6 +85,10 @@ export class EslTransport {
   #authenticated = false;
   /** FreeSWITCH refused this socket's session (see sessionRefused()). */
   #refused = false;
+  /** The current socket's deadline for its session to be answered (see handshakeTimeoutMs). */
+  #handshake: TimerHandle | undefined;
+  /** The current socket sent `auth/request`. */
+  #greeted = false;
   readonly #options: TransportOptions;
 
   constructor(options: TransportOptions) {
@@ -106,6 +118,7 @@ export class EslTransport {
   /** FreeSWITCH accepted our password on this socket: when it ends, the next attempt does not back off. */
   sessionAuthenticated(): void {
     this.#authenticated = true;
+    this.#handshake?.cancel();
   }
 
   /**
@@ -114,6 +127,7 @@ export class EslTransport {
    */
   sessionRefused(): void {
     this.#refused = true;
+    this.#handshake?.cancel();
     this.#socket?.destroy();
   }
 
@@ -169,6 +183,25 @@ export class EslTransport {
     this.#authenticated = false;
     this.#refused = false;
     socket.on('error', (err) => logger.debug({ err }, 'event socket error'));
+    this.#greeted = false;
+    let silent: string | undefined;
+    const { handshakeTimeoutMs, clock } = this.#options;
+    // A virtual clock cannot see the exchange under way either: it stands still until the session is
+    // answered (or the socket closes), so its deadline fires only on a clock that runs by itself.
+    const releaseTime = clock.holdTime?.();
+    const deadline = clock.setTimer(handshakeTimeoutMs, () => {
+      const seconds = `${handshakeTimeoutMs / 1000} s`;
+      silent = this.#greeted
+        ? `no answer to the password within ${seconds}`
+        : `no auth/request within ${seconds} of connecting: is it FreeSWITCH's event socket?`;
+      socket.destroy();
+    });
+    this.#handshake = {
+      cancel: () => {
+        deadline.cancel();
+        releaseTime?.();
+      },
+    };
     hooks.socketOpened();
     let framingError = false;
     const framer = new EslFramer();
@@ -210,7 +243,9 @@ export class EslTransport {
       else socket.once('close', () => resolve());
     });
     this.#socket = undefined;
-    hooks.socketClosed();
+    this.#handshake?.cancel();
+    this.#handshake = undefined;
+    hooks.socketClosed(silent);
     // A peer that authenticates and then sends garbage is a failure too: its reconnections back off.
     if (this.#refused) return 'refused';
     return this.#authenticated && !framingError ? 'authenticated' : 'failed';
@@ -221,6 +256,7 @@ export class EslTransport {
     const contentType = frame.headers.get('Content-Type');
     switch (contentType) {
       case 'auth/request':
+        this.#greeted = true;
         hooks.authRequested();
         break;
       case 'command/reply':

@@ -1,6 +1,7 @@
 // EslConnection against a fake event socket over real TCP: connection state, subscriptions,
 // api / bgapi / sendmsg results, reconnects, FreeSWITCH absent at start, wrong password, close.
 // No fixed sleeps: every wait is for a state, an event or a condition.
+import { createServer, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -424,6 +425,82 @@ describe('EslConnection', () => {
     const back = log.lines.at(-1);
     expect(back?.downMs).toBeGreaterThan(0);
     expect(back?.failedAttempts).toBeGreaterThanOrEqual(4);
+  });
+
+  /** A TCP server that accepts and then writes `greeting` (if any) and nothing else, whatever it is sent. */
+  async function silentPeer(greeting?: string) {
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      if (greeting !== undefined) socket.write(greeting);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          server.close(() => resolve());
+        }),
+    );
+    const address = server.address();
+    return { port: typeof address === 'object' && address !== null ? address.port : 0, sockets };
+  }
+
+  it('a peer that accepts and says nothing is left after handshakeTimeoutMs, with a problem that says so, and asked again', async () => {
+    const peer = await silentPeer();
+    const clock = new ManualClock(Date.now());
+    const { connection, log } = connect(peer.port, { clock, handshakeTimeoutMs: 10_000 });
+    await vi.waitFor(() => expect(peer.sockets).toHaveLength(1));
+    clock.advance(9_999);
+    expect(peer.sockets[0]?.destroyed).toBe(false);
+    clock.advance(1);
+    await vi.waitFor(() =>
+      expect(connection.status().problem).toEqual({
+        kind: 'unreachable',
+        detail: "no auth/request within 10 s of connecting: is it FreeSWITCH's event socket?",
+      }),
+    );
+    expect(connection.state).toBe('connecting');
+    const warnings = log.lines.filter((l) => (l.level as number) >= 40).map((l) => String(l.msg));
+    expect(warnings).toEqual([
+      "FreeSWITCH event socket unreachable (no auth/request within 10 s of connecting: is it FreeSWITCH's event socket?); retrying until it is back",
+    ]);
+    // The next attempt comes after the usual wait (the manual clock's timers): the peer is asked again.
+    for (let i = 0; i < 100 && peer.sockets.length < 2; i++) {
+      clock.advance(100);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(peer.sockets.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a peer that asks for the password and never answers it is left after handshakeTimeoutMs too', async () => {
+    const peer = await silentPeer('Content-Type: auth/request\n\n');
+    const clock = new ManualClock(Date.now());
+    const { connection } = connect(peer.port, { clock, handshakeTimeoutMs: 5_000 });
+    await vi.waitFor(() => expect(peer.sockets).toHaveLength(1));
+    // Our password went out: the peer has read it (and says nothing).
+    await new Promise<void>((resolve) => peer.sockets[0]?.once('data', () => resolve()));
+    clock.advance(5_000);
+    await vi.waitFor(() =>
+      expect(connection.status().problem).toEqual({
+        kind: 'unreachable',
+        detail: 'no answer to the password within 5 s',
+      }),
+    );
+  });
+
+  it('the handshake deadline ends with the session: a connection that authenticated is not closed by it', async () => {
+    const clock = new ManualClock(Date.now());
+    const { connection, server } = await connected({ clock, handshakeTimeoutMs: 1_000 });
+    clock.advance(60_000);
+    // A command still gets its answer on the same socket (had the deadline closed it, the command would
+    // wait for a reconnection that the manual clock never lets come).
+    const yes = exists(A);
+    if (!yes.ok) throw new Error('exists() refused a valid uuid');
+    expect(await connection.api(yes.command, { timeoutMs: 2000 })).toMatchObject({ ok: true });
+    expect(connection.state).toBe('connected');
+    expect(server.connectionCount).toBe(1);
   });
 
   it('a wrong password: one clear error naming eventSocket.password, slow retries, never connected, never logged', async () => {

@@ -42,6 +42,7 @@ function transportTo(port: number, hooks: Partial<TransportHooks>): EslTransport
     host: '127.0.0.1',
     port,
     connectTimeoutMs: 1000,
+    handshakeTimeoutMs: 10_000,
     clock: realClock,
     backoff: DEFAULT_BACKOFF,
     random: () => 0.5,
