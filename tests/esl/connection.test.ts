@@ -1,7 +1,6 @@
 // EslConnection against a fake event socket over real TCP: connection state, subscriptions,
 // api / bgapi / sendmsg results, reconnects, FreeSWITCH absent at start, wrong password, close.
 // No fixed sleeps: every wait is for a state, an event or a condition.
-import { createServer, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -16,6 +15,7 @@ import {
 import type { DynconfEvent } from '../../src/esl/events.js';
 import { type InRecord, loadTrace, traceFiles } from '../support/traces.js';
 import { FakeEslServer } from './fake-esl-server.js';
+import { rawPeer } from './raw-peer.js';
 
 const A = 'ef22b705-5f4c-47d6-80fd-690be4b9c845';
 const B = '8aad81ec-8abc-4e93-b965-cd5465ea02c9';
@@ -427,24 +427,11 @@ describe('EslConnection', () => {
     expect(back?.failedAttempts).toBeGreaterThanOrEqual(4);
   });
 
-  /** A TCP server that accepts and then writes `greeting` (if any) and nothing else, whatever it is sent. */
+  /** A peer that accepts and then writes `greeting` (if any) and nothing else, whatever it is sent. */
   async function silentPeer(greeting?: string) {
-    const sockets: Socket[] = [];
-    const server = createServer((socket) => {
-      sockets.push(socket);
-      socket.on('error', () => {});
-      if (greeting !== undefined) socket.write(greeting);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          for (const socket of sockets) socket.destroy();
-          server.close(() => resolve());
-        }),
-    );
-    const address = server.address();
-    return { port: typeof address === 'object' && address !== null ? address.port : 0, sockets };
+    const peer = await rawPeer(greeting);
+    cleanups.push(() => peer.close());
+    return peer;
   }
 
   it('a peer that accepts and says nothing is left after handshakeTimeoutMs, with a problem that says so, and asked again', async () => {

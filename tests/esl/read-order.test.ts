@@ -2,12 +2,12 @@
 // consequences (a reaction's command sent from its leg queue a microtask later, the code waiting for a
 // reply) get their turn before the next frame of the same read is handled, so a big read does not hold
 // up the reaction to its first frame.
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { realClock } from '../../src/clock.js';
 import { DEFAULT_BACKOFF } from '../../src/esl/reconnect.js';
 import { EslTransport, type TransportHooks } from '../../src/esl/transport.js';
 import { silentLogger } from '../../src/log.js';
+import { rawPeer } from './raw-peer.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -20,21 +20,9 @@ function frame(contentType: string, body: string): string {
 
 /** A server that writes `bytes` in one write as soon as a client connects. */
 async function serverSending(bytes: string): Promise<number> {
-  const sockets: Socket[] = [];
-  const server: Server = createServer((socket) => {
-    sockets.push(socket);
-    socket.write(bytes);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  const address = server.address();
-  return typeof address === 'object' && address !== null ? address.port : 0;
+  const peer = await rawPeer(bytes);
+  cleanups.push(() => peer.close());
+  return peer.port;
 }
 
 function transportTo(port: number, hooks: Partial<TransportHooks>): EslTransport {
