@@ -44,18 +44,16 @@ export const USAGE = `npm run bench [-- options]
   --out FILE          results file (default bench/results.json)
 `;
 
-function positiveInt(flag: string, text: string | undefined): number {
+function integerFrom(min: 0 | 1, flag: string, text: string | undefined): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new RangeError(`${flag}: expected a positive integer, got "${text}"`);
+  if (!Number.isInteger(n) || n < min) {
+    const expected = min === 1 ? 'a positive integer' : 'an integer ≥ 0';
+    throw new RangeError(`${flag}: expected ${expected}, got "${text}"`);
+  }
   return n;
 }
 
-function nonNegativeInt(flag: string, text: string | undefined): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${flag}: expected an integer ≥ 0, got "${text}"`);
-  return n;
-}
+const positiveInt = (flag: string, text: string | undefined) => integerFrom(1, flag, text);
 
 function list(flag: string, text: string | undefined): number[] {
   return (text ?? '').split(',').map((part) => positiveInt(flag, part.trim()));
@@ -111,7 +109,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         args.latencyRounds = positiveInt(flag, value());
         break;
       case '--latency-warmup':
-        args.latencyWarmup = nonNegativeInt(flag, value());
+        args.latencyWarmup = integerFrom(0, flag, value());
         break;
       case '--soak':
         args.soak = true;
