@@ -454,11 +454,13 @@ describe('EslConnection', () => {
       "FreeSWITCH event socket unreachable (no auth/request within 10 s of connecting: is it FreeSWITCH's event socket?); retrying until it is back",
     ]);
     // The next attempt comes after the usual wait (the manual clock's timers): the peer is asked again.
-    for (let i = 0; i < 100 && peer.sockets.length < 2; i++) {
-      clock.advance(100);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    expect(peer.sockets.length).toBeGreaterThanOrEqual(2);
+    await vi.waitFor(
+      () => {
+        clock.advance(100);
+        expect(peer.sockets.length).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 5000 },
+    );
   });
 
   it('a peer that asks for the password and never answers it is left after handshakeTimeoutMs too', async () => {
